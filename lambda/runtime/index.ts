@@ -1,0 +1,3 @@
+export * from './envelope';
+export * from './logger';
+export * from './task-handler';

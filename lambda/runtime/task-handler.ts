@@ -1,0 +1,49 @@
+import type { Context } from 'aws-lambda';
+import { parseTaskPayload, TaskPayload } from './envelope';
+import { logger } from './logger';
+
+/** What a task's business function receives besides its data. */
+export interface TaskContext {
+  readonly correlationId: string;
+  readonly task: string;
+  readonly payload: TaskPayload<unknown>;
+  readonly lambdaContext?: Context;
+}
+
+/** A Lambda handler for a workflow task. */
+export type TaskHandler<In, Out> = (event: TaskPayload<In>, context?: Context) => Promise<Out>;
+
+/**
+ * Wrap a business function as a task handler.
+ *
+ * Checks the payload, puts the correlation id and task name on every log line
+ * of the shared logger, calls `fn` with the task's `data`, and returns its
+ * result, which becomes the workflow's new `data` and the published event's
+ * payload. Errors are logged and rethrown: the workflow decides whether to
+ * retry (by error name) or to fail.
+ */
+export function taskHandler<In, Out>(
+  fn: (data: In, ctx: TaskContext) => Promise<Out> | Out,
+): TaskHandler<In, Out> {
+  return async (event, lambdaContext) => {
+    const payload = parseTaskPayload<In>(event);
+    if (lambdaContext) logger.addContext(lambdaContext);
+    logger.setCorrelationId(payload.metadata.correlationId);
+    logger.appendKeys({ task: payload.task, causationId: payload.metadata.causationId });
+    try {
+      const result = await fn(payload.data, {
+        correlationId: payload.metadata.correlationId,
+        task: payload.task,
+        payload,
+        lambdaContext,
+      });
+      logger.info('task completed', { task: payload.task });
+      return result;
+    } catch (error) {
+      logger.error('task failed', error as Error);
+      throw error;
+    } finally {
+      logger.resetKeys();
+    }
+  };
+}

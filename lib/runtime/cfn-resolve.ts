@@ -1,0 +1,203 @@
+/**
+ * Resolution of the CloudFormation intrinsics that CDK writes into templates,
+ * with a fake but stable ARN per logical id, so that a synthesized template
+ * can be read (and run) without deploying it.
+ *
+ * Handles `Ref`, `Fn::GetAtt`, `Fn::Join`, `Fn::Sub`, `Fn::Select`,
+ * `Fn::Split` and the pseudo parameters; anything else throws, naming it.
+ */
+
+/** A CloudFormation template, as far as the resolver reads it. */
+export interface CfnTemplate {
+  readonly Resources?: Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+  readonly Parameters?: Record<string, { Default?: unknown }>;
+}
+
+/** The account and region that fake ARNs use. */
+export interface FakeEnvironment {
+  /** @default '123456789012' */
+  readonly account?: string;
+  /** @default 'us-east-1' */
+  readonly region?: string;
+}
+
+/** The ARN, name and URL a resource gets when resolved offline. */
+export interface FakeIdentity {
+  readonly ref: string;
+  readonly arn: string;
+}
+
+/** The fake identity of a resource: what `Ref` and `Fn::GetAtt [id, Arn]` give. */
+export function fakeIdentity(
+  logicalId: string,
+  type: string,
+  env: FakeEnvironment = {},
+): FakeIdentity {
+  const account = env.account ?? '123456789012';
+  const region = env.region ?? 'us-east-1';
+  const arn = (service: string, resource: string) =>
+    `arn:aws:${service}:${region}:${account}:${resource}`;
+  switch (type) {
+    case 'AWS::Lambda::Function':
+      return { ref: logicalId, arn: arn('lambda', `function:${logicalId}`) };
+    case 'AWS::StepFunctions::StateMachine': {
+      const a = arn('states', `stateMachine:${logicalId}`);
+      return { ref: a, arn: a };
+    }
+    case 'AWS::Events::EventBus':
+      return { ref: logicalId, arn: arn('events', `event-bus/${logicalId}`) };
+    case 'AWS::Events::Rule':
+      return { ref: logicalId, arn: arn('events', `rule/${logicalId}`) };
+    case 'AWS::SQS::Queue':
+      return {
+        ref: `https://sqs.${region}.amazonaws.com/${account}/${logicalId}`,
+        arn: arn('sqs', logicalId),
+      };
+    case 'AWS::DynamoDB::Table':
+      return { ref: logicalId, arn: arn('dynamodb', `table/${logicalId}`) };
+    case 'AWS::Logs::LogGroup':
+      return { ref: logicalId, arn: arn('logs', `log-group:${logicalId}:*`) };
+    case 'AWS::IAM::Role':
+      return { ref: logicalId, arn: `arn:aws:iam::${account}:role/${logicalId}` };
+    case 'AWS::SNS::Topic': {
+      const a = arn('sns', logicalId);
+      return { ref: a, arn: a };
+    }
+    default:
+      return {
+        ref: logicalId,
+        arn: arn(type.split('::')[1]?.toLowerCase() ?? 'unknown', logicalId),
+      };
+  }
+}
+
+/** Resolve every intrinsic in `value` against `template`. */
+export function resolveIntrinsics(
+  value: unknown,
+  template: CfnTemplate,
+  env: FakeEnvironment = {},
+): unknown {
+  return new Resolver(template, env).resolve(value);
+}
+
+class Resolver {
+  private readonly pseudo: Record<string, string>;
+
+  constructor(
+    private readonly template: CfnTemplate,
+    private readonly env: FakeEnvironment,
+  ) {
+    this.pseudo = {
+      'AWS::AccountId': env.account ?? '123456789012',
+      'AWS::Region': env.region ?? 'us-east-1',
+      'AWS::Partition': 'aws',
+      'AWS::URLSuffix': 'amazonaws.com',
+      'AWS::StackName': 'LocalStack',
+      'AWS::NoValue': '',
+    };
+  }
+
+  public resolve(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map((v) => this.resolve(v));
+    if (value === null || typeof value !== 'object') return value;
+    const entries = Object.entries(value);
+    if (entries.length === 1) {
+      const [key, arg] = entries[0];
+      if (key === 'Ref') return this.ref(arg as string);
+      if (key.startsWith('Fn::')) return this.intrinsic(key, arg);
+    }
+    return Object.fromEntries(entries.map(([k, v]) => [k, this.resolve(v)]));
+  }
+
+  private intrinsic(name: string, arg: unknown): unknown {
+    switch (name) {
+      case 'Fn::GetAtt': {
+        const [id, attr] = Array.isArray(arg) ? arg : String(arg).split('.');
+        return this.getAtt(id as string, this.resolve(attr) as string);
+      }
+      case 'Fn::Join': {
+        const [sep, parts] = arg as [string, unknown[]];
+        return (this.resolve(parts) as unknown[]).join(sep);
+      }
+      case 'Fn::Select': {
+        const [index, list] = arg as [unknown, unknown];
+        return (this.resolve(list) as unknown[])[Number(this.resolve(index))];
+      }
+      case 'Fn::Split': {
+        const [sep, str] = arg as [string, unknown];
+        return String(this.resolve(str)).split(sep);
+      }
+      case 'Fn::Sub':
+        return this.sub(arg);
+      default:
+        throw new Error(`cannot resolve ${name} offline`);
+    }
+  }
+
+  private sub(arg: unknown): string {
+    const [text, vars] = Array.isArray(arg)
+      ? (arg as [string, Record<string, unknown>])
+      : [arg as string, {}];
+    return text.replace(/\$\{([^}!][^}]*)\}/g, (_m, expr: string) => {
+      if (expr in vars) return String(this.resolve(vars[expr]));
+      const dot = expr.indexOf('.');
+      if (dot > 0 && !expr.startsWith('AWS::'))
+        return String(this.getAtt(expr.slice(0, dot), expr.slice(dot + 1)));
+      return String(this.ref(expr));
+    });
+  }
+
+  private ref(id: string): unknown {
+    if (id in this.pseudo) return this.pseudo[id];
+    const param = this.template.Parameters?.[id];
+    if (param) return param.Default ?? `${id}-parameter`;
+    return this.identity(id).ref;
+  }
+
+  private getAtt(id: string, attr: string): unknown {
+    const identity = this.identity(id);
+    if (attr === 'Arn') return identity.arn;
+    if (attr === 'Name') return identity.ref;
+    if (attr === 'QueueUrl') return identity.ref;
+    if (attr === 'QueueName' || attr === 'TopicName') return id;
+    return `${identity.ref}.${attr}`;
+  }
+
+  private identity(id: string): FakeIdentity {
+    const resource = this.template.Resources?.[id];
+    if (!resource) throw new Error(`the template has no resource or parameter '${id}'`);
+    return fakeIdentity(id, resource.Type, this.env);
+  }
+}
+
+/** A state machine of a template, its definition resolved to plain ASL JSON. */
+export interface ResolvedStateMachine {
+  readonly logicalId: string;
+  readonly arn: string;
+  readonly definition: Record<string, unknown>;
+}
+
+/** Every state machine of `template`, with its definition as plain JSON. */
+export function resolveStateMachines(
+  template: CfnTemplate,
+  env: FakeEnvironment = {},
+): ResolvedStateMachine[] {
+  return Object.entries(template.Resources ?? {})
+    .filter(([, r]) => r.Type === 'AWS::StepFunctions::StateMachine')
+    .map(([logicalId, r]) => {
+      const props = r.Properties ?? {};
+      let text = String(resolveIntrinsics(props.DefinitionString, template, env));
+      const substitutions = resolveIntrinsics(
+        props.DefinitionSubstitutions ?? {},
+        template,
+        env,
+      ) as Record<string, unknown>;
+      for (const [key, value] of Object.entries(substitutions))
+        text = text.split(`\${${key}}`).join(String(value));
+      return {
+        logicalId,
+        arn: fakeIdentity(logicalId, r.Type, env).arn,
+        definition: JSON.parse(text) as Record<string, unknown>,
+      };
+    });
+}
