@@ -297,11 +297,13 @@ export class BoundedContext<E extends string = string> extends Construct {
       'End',
       '$.data',
     );
-    const start = envelopeCheck(
-      this,
-      'Envelope',
-      sfn.Chain.start(started).next(definition).next(succeeded),
-    );
+    const body = sfn.Chain.start(started).next(definition);
+    // Every path that ends normally publishes WorkflowSucceeded, including the
+    // branches of a Choice left without .afterwards() and user Catch handlers.
+    for (const end of sfn.State.findReachableEndStates(started, { includeErrorHandlers: true })) {
+      if (end !== succeeded && isNextable(end)) end.next(succeeded);
+    }
+    const start = envelopeCheck(this, 'Envelope', body);
     this._workflowStart = start;
     this._stateMachine = this.buildStateMachine(start, options);
     for (const subscription of this.subscriptions) subscription.startWorkflow(this._stateMachine);
@@ -536,9 +538,8 @@ export class BoundedContext<E extends string = string> extends Construct {
       );
     }
     const defaults = this.props.handlerDefaults ?? {};
-    const scope = new Construct(this, `${name}Handler`);
     const bundleKey = `${this.contextName}-${name}`;
-    const fn = new lambda.Function(scope, 'Resource', {
+    const fn = new lambda.Function(this, `${name}Handler`, {
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: defaults.architecture ?? lambda.Architecture.ARM_64,
       code: HandlerBundler.of(this).addHandler(bundleKey, entry, {
@@ -549,7 +550,7 @@ export class BoundedContext<E extends string = string> extends Construct {
       timeout: options.timeout ?? defaults.timeout ?? Duration.seconds(10),
       tracing: lambda.Tracing.ACTIVE,
       loggingFormat: lambda.LoggingFormat.JSON,
-      logGroup: new logs.LogGroup(scope, 'Logs', {
+      logGroup: new logs.LogGroup(this, `${name}HandlerLogs`, {
         retention: this.props.logRetention ?? logs.RetentionDays.ONE_MONTH,
         removalPolicy: RemovalPolicy.DESTROY,
       }),
@@ -615,7 +616,7 @@ export class BoundedContext<E extends string = string> extends Construct {
       const owner = owningContext(target);
       if (owner && owner !== this) {
         errors.push(
-          `workflow state '${stateName}' invokes ${target.node.path}, which belongs to bounded context '${owner.contextName}'. ` +
+          `workflow state '${stateName}' invokes ${target.node.path.replace(/\/Resource$/, '')}, which belongs to bounded context '${owner.contextName}'. ` +
             `Orchestration stops at the context boundary: publish an event from ${this.contextName} and have ${owner.contextName} react to it with ${camel(owner.contextName)}.on(${camel(this.contextName)}.event('...')).`,
         );
       }
@@ -646,6 +647,14 @@ export function owningContext(construct: IConstruct): BoundedContext | undefined
     if (scopes[i] instanceof BoundedContext) return scopes[i] as BoundedContext;
   }
   return undefined;
+}
+
+function isNextable(state: sfn.State): state is sfn.State & sfn.INextable {
+  return (
+    !(state instanceof sfn.Fail || state instanceof sfn.Succeed) &&
+    'next' in state &&
+    typeof state.next === 'function'
+  );
 }
 
 function pascal(kebab: string): string {

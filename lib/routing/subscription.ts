@@ -64,11 +64,12 @@ export class Subscription extends Construct {
   private readonly props: SubscriptionProps;
 
   constructor(scope: Construct, id: string, props: SubscriptionProps) {
+    // Validated before the construct joins the tree, so a bad call leaves nothing behind.
+    const eventPattern = subscriptionPattern(props.event, props.filter);
+    validateSubscription(`${scope.node.path}/${id}`, props, eventPattern);
     super(scope, id);
     this.props = props;
     this.event = props.event;
-    const eventPattern = subscriptionPattern(props.event, props.filter);
-    validateSubscription(this.node.path, props, eventPattern);
     this.rule = new events.Rule(this, 'Rule', {
       eventBus: props.eventBus,
       description: `${props.subscriberName} reacts to ${props.event.source} ${props.event.name}`,

@@ -1,0 +1,194 @@
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { DomainEventBus } from '../../lib';
+import { testApp } from '../helpers';
+
+function build(props: Partial<ConstructorParameters<typeof DomainEventBus>[2]> = {}) {
+  const stack = new Stack(testApp(), 'Test');
+  const bus = new DomainEventBus(stack, 'Bus', { appName: 'food', ...props });
+  return {
+    stack,
+    bus,
+    get template() {
+      return Template.fromStack(stack);
+    },
+  };
+}
+
+describe('DomainEventBus', () => {
+  describe('defaults', () => {
+    const { template } = build();
+
+    it('creates one event bus', () => {
+      template.resourceCountIs('AWS::Events::EventBus', 1);
+    });
+
+    it('archives every event for 30 days', () => {
+      template.hasResourceProperties('AWS::Events::Archive', {
+        RetentionDays: 30,
+        SourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Bus'), 'Arn'] },
+      });
+    });
+
+    it('copies every event to an audit log group kept one month and retained', () => {
+      template.hasResourceProperties('AWS::Events::Rule', {
+        EventPattern: { account: [{ Ref: 'AWS::AccountId' }] },
+        Targets: [
+          Match.objectLike({
+            Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^BusAuditLog'), 'Arn'] },
+            DeadLetterConfig: {
+              Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^BusAuditDlq'), 'Arn'] },
+            },
+            RetryPolicy: { MaximumEventAgeInSeconds: 86400, MaximumRetryAttempts: 185 },
+          }),
+        ],
+      });
+      template.hasResource('AWS::Logs::LogGroup', {
+        Properties: { RetentionInDays: 30, LogGroupName: Match.stringLikeRegexp('^/aws/events/') },
+        DeletionPolicy: 'Retain',
+      });
+    });
+
+    it('lets EventBridge write to the audit log with a resource policy, not a custom resource', () => {
+      template.resourceCountIs('AWS::Logs::ResourcePolicy', 1);
+      template.resourceCountIs('AWS::Lambda::Function', 0);
+      template.resourceCountIs('Custom::CloudwatchLogResourcePolicy', 0);
+    });
+
+    it('encrypts the audit dead-letter queue and enforces TLS', () => {
+      template.hasResourceProperties('AWS::SQS::Queue', {
+        SqsManagedSseEnabled: true,
+        MessageRetentionPeriod: 1209600,
+      });
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Deny',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
+            Match.objectLike({
+              Effect: 'Allow',
+              Action: 'sqs:SendMessage',
+              Principal: { Service: 'events.amazonaws.com' },
+            }),
+          ]),
+        },
+      });
+    });
+  });
+
+  describe('overrides', () => {
+    it('keeps events for the given archive retention', () => {
+      build({ archiveRetention: Duration.days(7) }).template.hasResourceProperties(
+        'AWS::Events::Archive',
+        {
+          RetentionDays: 7,
+        },
+      );
+    });
+
+    it('creates no archive when archiveRetention is false', () => {
+      build({ archiveRetention: false }).template.resourceCountIs('AWS::Events::Archive', 0);
+    });
+
+    it('names the bus and sets the audit retention and removal policy', () => {
+      const { template } = build({
+        eventBusName: 'food-domain',
+        auditLogRetention: logs.RetentionDays.ONE_WEEK,
+        auditLogRemovalPolicy: RemovalPolicy.DESTROY,
+      });
+      template.hasResourceProperties('AWS::Events::EventBus', { Name: 'food-domain' });
+      template.hasResource('AWS::Logs::LogGroup', {
+        Properties: { RetentionInDays: 7 },
+        DeletionPolicy: 'Delete',
+      });
+    });
+  });
+
+  describe('grants and metrics', () => {
+    it('grants events:PutEvents on the bus only', () => {
+      const { stack, bus } = build();
+      const role = new iam.Role(stack, 'Publisher', {
+        assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      });
+      bus.grantPublish(role);
+      Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+        PolicyDocument: {
+          Statement: [
+            {
+              Action: 'events:PutEvents',
+              Effect: 'Allow',
+              Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Bus'), 'Arn'] },
+            },
+          ],
+        },
+      });
+    });
+
+    it('offers metrics with the EventBusName dimension', () => {
+      const { stack, bus } = build();
+      const metric = bus.metricPutEventsFailedEntries();
+      expect(metric.namespace).toBe('AWS/Events');
+      expect(metric.metricName).toBe('PutEventsFailedEntriesCount');
+      expect(stack.resolve(metric.dimensions)).toEqual({
+        EventBusName: { Ref: expect.stringMatching(/^Bus/) },
+      });
+      expect(bus.metricAuditFailedInvocations().metricName).toBe('FailedInvocations');
+    });
+  });
+
+  describe('fromEventBusArn', () => {
+    it('references a bus of another stack and grants publishing on it', () => {
+      const stack = new Stack(testApp(), 'Consumer');
+      const bus = DomainEventBus.fromEventBusArn(
+        stack,
+        'Bus',
+        'arn:aws:events:eu-west-1:111111111111:event-bus/food',
+        'food',
+      );
+      expect(bus.appName).toBe('food');
+      expect(bus.eventBus.eventBusName).toBe('food');
+      const role = new iam.Role(stack, 'Publisher', {
+        assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      });
+      bus.grantPublish(role);
+      Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+        PolicyDocument: {
+          Statement: [
+            Match.objectLike({ Resource: 'arn:aws:events:eu-west-1:111111111111:event-bus/food' }),
+          ],
+        },
+      });
+    });
+
+    it('fails when the imported appName is invalid', () => {
+      const stack = new Stack(testApp(), 'Consumer');
+      expect(() =>
+        DomainEventBus.fromEventBusArn(
+          stack,
+          'Bus',
+          'arn:aws:events:eu-west-1:1:event-bus/x',
+          'Food App',
+        ),
+      ).toThrow(/\[Consumer\/Bus\] invalid appName: 'Food App'/);
+    });
+  });
+
+  describe('validation', () => {
+    it.each([
+      ['Food', /lowercase letters/],
+      ['', /lowercase letters/],
+      ['food_app', /lowercase letters/],
+      ['aws', /reserves for AWS services; choose another appName/],
+    ])('fails when appName is %p', (appName, message) => {
+      const stack = new Stack(testApp(), 'Test');
+      expect(() => new DomainEventBus(stack, 'Bus', { appName })).toThrow(message);
+      expect(() => new DomainEventBus(new Stack(testApp(), 'Other'), 'Bus', { appName })).toThrow(
+        /\[Other\/Bus\] invalid appName/,
+      );
+    });
+  });
+});
