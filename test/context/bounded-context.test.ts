@@ -293,18 +293,16 @@ describe('BoundedContext', () => {
     it('publishes a decided outcome with emit() after a task that emits nothing', () => {
       const { stack, orders } = ordersContext();
       orders.workflow(
-        orders
-          .task('Review', { entry: fixtureHandler() })
-          .next(
-            new sfn.Choice(stack, 'Ok?')
-              .when(sfn.Condition.booleanEquals('$.data.ok', true), orders.emit('OrderPlaced'))
-              .otherwise(
-                orders.emit('OrderShipped', {
-                  data: { 'why.$': '$.data.reason' },
-                  stateName: 'Tell shipping',
-                }),
-              ),
-          ),
+        orders.task('Review', { entry: fixtureHandler() }).next(
+          new sfn.Choice(stack, 'Ok?')
+            .when(sfn.Condition.booleanEquals('$.data.ok', true), orders.emit('OrderPlaced'))
+            .otherwise(
+              orders.emit('OrderShipped', {
+                data: { 'why.$': '$.data.reason' },
+                stateName: 'Tell shipping',
+              }),
+            ),
+        ),
       );
       const s = definitionOf(stack).States;
       // Both branches of the Choice (left without .afterwards()) end with WorkflowSucceeded.

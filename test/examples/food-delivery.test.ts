@@ -1,0 +1,94 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import { FoodDeliveryStack } from '../../examples/food-delivery/food-delivery-stack';
+import { resolveStateMachines } from '../../lib/runtime/cfn-resolve';
+import { normalizedTemplate, testApp } from '../helpers';
+
+// asl-validator mutates its input: always pass a copy.
+const validateAsl = require('asl-validator') as (definition: unknown) => {
+  isValid: boolean;
+  errors: unknown[];
+};
+
+const stack = new FoodDeliveryStack(testApp(), 'FoodDelivery');
+const template = Template.fromStack(stack);
+const machines = resolveStateMachines(template.toJSON());
+type State = {
+  Type: string;
+  Resource?: string;
+  Next?: string;
+  Parameters?: { Entries?: { DetailType: string }[] };
+};
+const statesOf = (prefix: string) =>
+  machines.find((m) => m.logicalId.startsWith(prefix))!.definition.States as Record<string, State>;
+
+describe('food-delivery example', () => {
+  it('matches the snapshot', () => {
+    expect(normalizedTemplate(stack)).toMatchSnapshot();
+  });
+
+  it('has one event bus with an archive and an audit rule', () => {
+    template.resourceCountIs('AWS::Events::EventBus', 1);
+    template.resourceCountIs('AWS::Events::Archive', 1);
+  });
+
+  it('has one state machine per context', () => {
+    expect(machines.map((m) => m.logicalId.replace(/Workflow.*$/, '')).sort()).toEqual([
+      'Notifications',
+      'Orders',
+      'Promotions',
+      'Restaurants',
+    ]);
+  });
+
+  it('publishes an event after every task that emits one', () => {
+    const publishedAfter = (prefix: string) =>
+      Object.entries(statesOf(prefix))
+        .filter(([, s]) => s.Resource?.includes(':lambda:'))
+        .map(([name, s]) => [
+          name,
+          statesOf(prefix)[s.Next!]?.Parameters?.Entries?.[0]?.DetailType,
+        ]);
+    expect(publishedAfter('Orders')).toEqual([
+      ['PlaceOrder', 'OrderPlaced'],
+      ['CompleteOrder', 'OrderCompleted'],
+    ]);
+    expect(publishedAfter('Restaurants')).toEqual([
+      ['NotifyRestaurant', 'RestaurantNotified'],
+      ['ReviewOrder', undefined],
+    ]);
+    expect(publishedAfter('Notifications')).toEqual([['NotifyUser', 'UserNotified']]);
+    expect(publishedAfter('Promotions')).toEqual([['IssueVoucher', 'VoucherIssued']]);
+    expect(statesOf('Restaurants')['Accepted?'].Type).toBe('Choice');
+  });
+
+  it('routes events to the subscribing contexts, each target with a DLQ and a retry policy', () => {
+    const rules = Object.values(template.findResources('AWS::Events::Rule'))
+      .map((r) => r.Properties)
+      .filter((p) => p.EventPattern['detail-type']);
+    const routes = rules.map((p) => [
+      p.EventPattern['detail-type'][0],
+      p.Targets[0].Arn.Ref.replace(/Workflow.*/, ''),
+    ]);
+    expect(routes.sort()).toEqual([
+      ['OrderAccepted', 'Notifications'],
+      ['OrderCompleted', 'Promotions'],
+      ['OrderPlaced', 'Restaurants'],
+    ]);
+    for (const rule of rules) {
+      expect(rule.Targets[0].DeadLetterConfig.Arn).toBeDefined();
+      expect(rule.Targets[0].RetryPolicy).toEqual({
+        MaximumEventAgeInSeconds: 86400,
+        MaximumRetryAttempts: 185,
+      });
+    }
+  });
+
+  it.each(machines.map((m) => [m.logicalId, m.definition]))(
+    'state machine %s passes asl-validator',
+    (_id, definition) => {
+      const result = validateAsl(structuredClone(definition));
+      expect(result.errors).toEqual([]);
+      expect(result.isValid).toBe(true);
+    },
+  );
+});
