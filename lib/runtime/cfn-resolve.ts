@@ -112,7 +112,9 @@ class Resolver {
   private intrinsic(name: string, arg: unknown): unknown {
     switch (name) {
       case 'Fn::GetAtt': {
-        const [id, attr] = Array.isArray(arg) ? arg : String(arg).split('.');
+        const text = String(arg);
+        const dot = text.indexOf('.');
+        const [id, attr] = Array.isArray(arg) ? arg : [text.slice(0, dot), text.slice(dot + 1)];
         return this.getAtt(id as string, this.resolve(attr) as string);
       }
       case 'Fn::Join': {
@@ -138,13 +140,15 @@ class Resolver {
     const [text, vars] = Array.isArray(arg)
       ? (arg as [string, Record<string, unknown>])
       : [arg as string, {}];
-    return text.replace(/\$\{([^}!][^}]*)\}/g, (_m, expr: string) => {
-      if (expr in vars) return String(this.resolve(vars[expr]));
-      const dot = expr.indexOf('.');
-      if (dot > 0 && !expr.startsWith('AWS::'))
-        return String(this.getAtt(expr.slice(0, dot), expr.slice(dot + 1)));
-      return String(this.ref(expr));
-    });
+    return text
+      .replace(/\$\{([^}!][^}]*)\}/g, (_m, expr: string) => {
+        if (Object.hasOwn(vars, expr)) return String(this.resolve(vars[expr]));
+        const dot = expr.indexOf('.');
+        if (dot > 0 && !expr.startsWith('AWS::'))
+          return String(this.getAtt(expr.slice(0, dot), expr.slice(dot + 1)));
+        return String(this.ref(expr));
+      })
+      .replace(/\$\{!/g, '${');
   }
 
   private ref(id: string): unknown {
@@ -157,7 +161,7 @@ class Resolver {
   private getAtt(id: string, attr: string): unknown {
     const identity = this.identity(id);
     if (attr === 'Arn') return identity.arn;
-    if (attr === 'Name') return identity.ref;
+    if (attr === 'Name') return identity.ref.startsWith('arn:') ? id : identity.ref;
     if (attr === 'QueueUrl') return identity.ref;
     if (attr === 'QueueName' || attr === 'TopicName') return id;
     return `${identity.ref}.${attr}`;
@@ -186,7 +190,10 @@ export function resolveStateMachines(
     .filter(([, r]) => r.Type === 'AWS::StepFunctions::StateMachine')
     .map(([logicalId, r]) => {
       const props = r.Properties ?? {};
-      let text = String(resolveIntrinsics(props.DefinitionString, template, env));
+      let text =
+        props.Definition !== undefined
+          ? JSON.stringify(resolveIntrinsics(props.Definition, template, env))
+          : String(resolveIntrinsics(props.DefinitionString, template, env));
       const substitutions = resolveIntrinsics(
         props.DefinitionSubstitutions ?? {},
         template,

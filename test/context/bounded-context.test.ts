@@ -28,7 +28,7 @@ function definitionOf(
   const machine = resolveStateMachines(template).find((m) =>
     m.logicalId.startsWith(logicalIdPrefix),
   );
-  return machine!.definition as { StartAt: string; States: States };
+  return machine!.definition as { StartAt: string; States: States; TimeoutSeconds?: number };
 }
 
 describe('BoundedContext', () => {

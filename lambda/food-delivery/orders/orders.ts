@@ -43,13 +43,17 @@ export function placeOrder(request: OrderRequest, newId: () => string): Order {
       throw new InvalidOrderError(`item '${item.name}' needs a positive quantity and a price`);
     }
   }
-  const total = request.items.reduce((sum, i) => sum + i.quantity * i.unitPrice, 0);
+  // Whole cents, so that 3 x 1.005 is priced as a customer would.
+  const cents = request.items.reduce(
+    (sum, i) => sum + Math.round(i.quantity * i.unitPrice * 100 + Number.EPSILON),
+    0,
+  );
   return {
-    orderId: request.orderId ?? newId(),
+    orderId: request.orderId || newId(),
     customerId: request.customerId,
     restaurantId: request.restaurantId,
     items: request.items,
-    total: Math.round(total * 100) / 100,
+    total: cents / 100,
     status: 'PLACED',
   };
 }

@@ -24,7 +24,9 @@ export const RESTAURANTS: Record<string, { open: boolean; menu: string[]; answer
  * menu; a restaurant whose staff does not answer makes no decision at all.
  */
 export function reviewOrder(order: IncomingOrder): Decision {
-  const restaurant = RESTAURANTS[order.restaurantId];
+  const restaurant = Object.hasOwn(RESTAURANTS, order.restaurantId)
+    ? RESTAURANTS[order.restaurantId]
+    : undefined;
   if (!restaurant)
     return { decision: 'REJECTED', orderId: order.orderId, reason: 'unknown restaurant' };
   if (!restaurant.answers) return { decision: 'NO_ANSWER', orderId: order.orderId };

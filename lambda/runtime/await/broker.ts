@@ -1,0 +1,175 @@
+/**
+ * The await protocol: pair a waiting workflow (its task token) with the event
+ * it waits for, whichever arrives first, exactly once.
+ *
+ * Both sides write their half to the correlation store, then try to take both
+ * halves. Whoever takes both resumes the workflow. Conditional writes make each
+ * take happen once, so an event is never applied twice, and an event that
+ * arrives before its waiter is kept (with a time to live) instead of lost.
+ * Pure logic over two ports, so that it is tested without AWS.
+ */
+
+/** An execution waiting for an event. */
+export interface Waiter {
+  readonly key: string;
+  readonly token: string;
+  readonly executionArn: string;
+  /** Epoch seconds after which the store may forget it. */
+  readonly expiresAt: number;
+}
+
+/** An event kept until its waiter registers. */
+export interface KeptEvent {
+  readonly key: string;
+  readonly eventId: string;
+  readonly output: AwaitOutput;
+  readonly expiresAt: number;
+}
+
+/** What the waiting workflow receives when it resumes. */
+export interface AwaitOutput {
+  readonly event: string;
+  readonly source: string;
+  readonly eventId: string;
+  readonly data: unknown;
+  readonly metadata?: unknown;
+}
+
+/** The correlation store. Every method is a single conditional operation. */
+export interface AwaitStorePort {
+  /** Record a waiter unless another execution waits on the key: `false` then. */
+  putWaiter(waiter: Waiter): Promise<boolean>;
+  /** Delete and return the waiter of `key`, if any. */
+  takeWaiter(key: string): Promise<Waiter | undefined>;
+  /** Whether a waiter is recorded for `key`. */
+  hasWaiter(key: string): Promise<boolean>;
+  /** Keep an event unless one is already kept for the key: `false` then. */
+  keepEvent(event: KeptEvent): Promise<boolean>;
+  /** Delete and return the kept event of `key`, if any. */
+  takeEvent(key: string): Promise<KeptEvent | undefined>;
+  /** Remember an event id; `false` when it was already seen (a duplicate delivery). */
+  markSeen(eventId: string, expiresAt: number): Promise<boolean>;
+  /** Forget an event id, so that a retried delivery is processed. */
+  unmarkSeen(eventId: string): Promise<void>;
+}
+
+/** Resuming an execution. */
+export interface ResumePort {
+  /** Send the output; `'gone'` when the execution no longer waits (timed out, stopped). */
+  resume(token: string, output: AwaitOutput): Promise<'resumed' | 'gone'>;
+}
+
+/** Something to log; the handler passes its Powertools logger. */
+export interface LogPort {
+  info(message: string, extra?: Record<string, unknown>): void;
+  warn(message: string, extra?: Record<string, unknown>): void;
+}
+
+/** How an event or a registration ended. */
+export type Outcome = 'resumed' | 'kept' | 'duplicate' | 'gone' | 'waiting';
+
+/** Thrown when two executions wait on the same correlation key. */
+export class AwaitConflictError extends Error {
+  constructor(key: string) {
+    super(`another execution already waits on '${key}'`);
+    this.name = 'AwaitConflict';
+  }
+}
+
+/** The store key of an await: its name and the correlation value. */
+export function awaitKey(awaitName: string, correlationValue: string): string {
+  return `${awaitName}#${correlationValue}`;
+}
+
+const MAX_PAIRING_ROUNDS = 3;
+
+/** The await protocol over its ports. */
+export class AwaitBroker {
+  constructor(
+    private readonly store: AwaitStorePort,
+    private readonly resumer: ResumePort,
+    private readonly log: LogPort,
+    private readonly now: () => number = () => Math.floor(Date.now() / 1000),
+  ) {}
+
+  /** A workflow starts waiting: record it, then pair it with an early event if one is kept. */
+  public async register(waiter: Omit<Waiter, 'expiresAt'>, ttlSeconds: number): Promise<Outcome> {
+    const recorded = await this.store.putWaiter({ ...waiter, expiresAt: this.now() + ttlSeconds });
+    if (!recorded) throw new AwaitConflictError(waiter.key);
+    const outcome = await this.pair(waiter.key);
+    this.log.info(outcome === 'waiting' ? 'waiting for event' : 'early event applied', {
+      key: waiter.key,
+    });
+    return outcome;
+  }
+
+  /** An awaited event arrives: keep it, then pair it with its waiter if one is recorded. */
+  public async deliver(key: string, output: AwaitOutput, keepSeconds: number): Promise<Outcome> {
+    const expiresAt = this.now() + keepSeconds;
+    if (!(await this.store.markSeen(output.eventId, expiresAt))) {
+      this.log.info('duplicate delivery ignored', { key, eventId: output.eventId });
+      return 'duplicate';
+    }
+    try {
+      if (!(await this.store.keepEvent({ key, eventId: output.eventId, output, expiresAt }))) {
+        this.log.warn('another event is already pending for this key; this one is dropped', {
+          key,
+          eventId: output.eventId,
+        });
+        return 'kept';
+      }
+      const outcome = await this.pair(key);
+      if (outcome === 'waiting') {
+        this.log.info('no execution awaits this key yet; event kept', {
+          key,
+          eventId: output.eventId,
+          keepSeconds,
+        });
+        return 'kept';
+      }
+      return outcome;
+    } catch (error) {
+      await this.store.unmarkSeen(output.eventId);
+      throw error;
+    }
+  }
+
+  /** Take both halves of `key` and resume; put a half back if the other is missing. */
+  private async pair(key: string): Promise<Outcome> {
+    for (let round = 0; round < MAX_PAIRING_ROUNDS; round++) {
+      const event = await this.store.takeEvent(key);
+      if (!event) return 'waiting';
+      const waiter = await this.store.takeWaiter(key);
+      if (waiter) return this.resume(waiter, event);
+      await this.store.keepEvent(event);
+      // The waiter may have registered while the event was out of the store.
+      if (!(await this.store.hasWaiter(key))) return 'waiting';
+    }
+    return 'waiting';
+  }
+
+  private async resume(waiter: Waiter, event: KeptEvent): Promise<Outcome> {
+    try {
+      const result = await this.resumer.resume(waiter.token, event.output);
+      if (result === 'gone') {
+        this.log.warn('the waiting execution is gone (timed out or stopped); event not applied', {
+          key: waiter.key,
+          executionArn: waiter.executionArn,
+          eventId: event.eventId,
+        });
+      } else {
+        this.log.info('execution resumed', {
+          key: waiter.key,
+          executionArn: waiter.executionArn,
+          eventId: event.eventId,
+        });
+      }
+      return result;
+    } catch (error) {
+      // Put both halves back so that a retry finds them.
+      await this.store.putWaiter(waiter);
+      await this.store.keepEvent(event);
+      throw error;
+    }
+  }
+}
