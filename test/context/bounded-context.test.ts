@@ -23,7 +23,7 @@ function ordersContext(props: Partial<ConstructorParameters<typeof BoundedContex
 function definitionOf(
   stack: import('aws-cdk-lib').Stack,
   logicalIdPrefix = 'Orders',
-): { StartAt: string; States: States } {
+): { StartAt: string; States: States; TimeoutSeconds?: number } {
   const template = Template.fromStack(stack).toJSON();
   const machine = resolveStateMachines(template).find((m) =>
     m.logicalId.startsWith(logicalIdPrefix),
