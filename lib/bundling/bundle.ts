@@ -38,7 +38,9 @@ const ALWAYS_EXTERNAL = ['@aws-sdk/*'];
 export function bundleEntries(entries: BundleEntry[], outdir: string): Metafile[] {
   const groups = new Map<string, BundleEntry[]>();
   for (const entry of entries) {
-    const externals = [...ALWAYS_EXTERNAL, ...(entry.options?.externalModules ?? [])].sort();
+    const externals = [
+      ...new Set([...ALWAYS_EXTERNAL, ...(entry.options?.externalModules ?? [])]),
+    ].sort();
     const key = externals.join(',');
     groups.set(key, [...(groups.get(key) ?? []), entry]);
   }
@@ -65,6 +67,12 @@ function buildGroup(group: BundleEntry[], external: string[], outdir: string): M
     mainFields: ['module', 'main'],
     legalComments: 'none',
   };
-  const result = buildSync(options);
-  return result.metafile!;
+  try {
+    return buildSync(options).metafile!;
+  } catch (error) {
+    const entries = group.map((e) => `  ${e.key}: ${e.entry}`).join('\n');
+    throw new Error(
+      `esbuild could not bundle the handlers:\n${entries}\n${(error as Error).message}`,
+    );
+  }
 }

@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { createHash } from 'node:crypto';
 import { Aspects, CfnResource, FileSystem, IAspect, Lazy, Stack } from 'aws-cdk-lib';
+import * as cxapi from 'aws-cdk-lib/cx-api';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct, IConstruct } from 'constructs';
@@ -43,9 +45,17 @@ export class HandlerBundler extends Construct {
    * @param key unique, filesystem-safe name of the handler within the stack
    * @param entry absolute path of the TypeScript or JavaScript entry file
    */
-  public addHandler(key: string, entry: string, options: BundleOptions = {}): lambda.Code {
+  public addHandler(name: string, entry: string, options: BundleOptions = {}): lambda.Code {
+    if (this.built) {
+      throw new Error(
+        `[${this.node.path}] handler '${name}' (${entry}) was added after the stack was synthesized; define every task before synthesizing`,
+      );
+    }
+    const key = bundleKey(name);
     if (this.handlers.has(key)) {
-      throw new Error(`[${this.node.path}] two handlers share the bundle key '${key}'`);
+      throw new Error(
+        `[${this.node.path}] two handlers are named '${name}'; give them distinct names`,
+      );
     }
     const pending = new PendingHandler(key, entry, options);
     this.handlers.set(key, pending);
@@ -73,7 +83,24 @@ export class HandlerBundler extends Construct {
     for (const handler of all) {
       handler.stage(this, path.join(outdir, handler.key));
     }
+    // Staging copied the bundles into the assembly; without staging the assets point here.
+    if (!this.node.tryGetContext(cxapi.DISABLE_ASSET_STAGING_CONTEXT)) {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
   }
+}
+
+/**
+ * A folder name for a handler: readable, filesystem-safe, and distinct even on
+ * case-insensitive filesystems (a short hash of the exact name).
+ */
+export function bundleKey(name: string): string {
+  const readable = name
+    .replace(/[^A-Za-z0-9-]+/g, '-')
+    .toLowerCase()
+    .slice(0, 60);
+  const hash = createHash('sha256').update(name).digest('hex').slice(0, 8);
+  return `${readable}-${hash}`;
 }
 
 class BuildOnVisit implements IAspect {

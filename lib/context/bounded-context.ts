@@ -1,5 +1,3 @@
-import * as path from 'node:path';
-import * as fs from 'node:fs';
 import { Annotations, Duration, Names, RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -8,8 +6,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
+import { AwaitEvent, AwaitOptions, waitState } from '../await/await-event';
+import { AwaitStore } from '../await/await-store';
 import { IDomainEventBus } from '../bus/domain-event-bus';
-import { HandlerBundler } from '../bundling/handler-bundler';
 import { referencedConstructs } from '../checks/boundary';
 import { ValidationError } from '../checks/validation-error';
 import { encryptedDeadLetterQueue } from '../routing/dead-letter-queue';
@@ -17,6 +16,7 @@ import { Subscription, SubscriptionOptions } from '../routing/subscription';
 import { ContextTask, invokeState, TaskRetryOptions } from '../workflow/context-task';
 import { envelopeCheck } from '../workflow/envelope-check';
 import { publishState } from '../workflow/publish';
+import { SagaWiring } from '../workflow/saga';
 import {
   contextNameFromId,
   DomainEvent,
@@ -26,6 +26,7 @@ import {
   LifecycleEvent,
   sourceSegmentProblems,
 } from './domain-event';
+import { handlerFunction, resolveEntry } from './private/task-handler-function';
 
 /** Properties of a {@link BoundedContext}. */
 export interface BoundedContextProps<E extends string = string> {
@@ -64,7 +65,7 @@ export interface BoundedContextProps<E extends string = string> {
    */
   readonly logRetention?: logs.RetentionDays;
   /**
-   * Defaults for every task handler of this context.
+   * Defaults for every handler of this context.
    *
    * @default - see {@link HandlerDefaults}
    */
@@ -83,6 +84,16 @@ export interface HandlerDefaults {
   readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 }
 
+/** The undo of a task: run when a later step fails for good or an await times out. */
+export interface CompensationOptions<E extends string = string> {
+  /** The compensation handler's entry file. It receives `{ metadata, data, task, error }`. */
+  readonly entry: string;
+  /** The event published once the task is undone (`PaymentRefunded`). */
+  readonly emits: E;
+  /** @default 'handler' */
+  readonly handlerExport?: string;
+}
+
 /** Options of `context.task(name, options)`. */
 export interface TaskOptions<E extends string = string> {
   /** The handler's entry file (TypeScript or JavaScript), relative to the working directory or absolute. */
@@ -94,6 +105,12 @@ export interface TaskOptions<E extends string = string> {
    * `Choice` and `context.emit(...)` to publish an outcome it decided
    */
   readonly emits?: E;
+  /**
+   * How to undo the task when a later step fails for good (saga compensation).
+   *
+   * @default - the task is not undone
+   */
+  readonly compensate?: CompensationOptions<E>;
   /**
    * The exported function of the entry file.
    *
@@ -128,8 +145,24 @@ export interface EmitOptions {
   readonly stateName?: string;
 }
 
+/** Options of `context.fail(name, options)`. */
+export interface FailOptions {
+  /** The error name the execution fails with. */
+  readonly error: string;
+  /** A human-readable cause, published in the failure events. */
+  readonly cause: string;
+}
+
 /** Options of `context.workflow(definition, options)`. */
-export interface WorkflowOptions {
+export interface WorkflowOptions<E extends string = string> {
+  /**
+   * An event of this context published when the workflow fails for good,
+   * after the compensations ran and before `WorkflowFailed`
+   * (`OrderCancelled`, with `data.reason`).
+   *
+   * @default - only `WorkflowFailed` is published
+   */
+  readonly failureEvent?: E;
   /** A comment stored in the state machine definition. @default - none */
   readonly comment?: string;
 }
@@ -145,8 +178,9 @@ const PUBLISHER = new WeakMap<DomainEvent, BoundedContext>();
  * published on the shared domain event bus.
  *
  * Orchestration stays inside the context; other contexts are reached only
- * through events, with {@link BoundedContext.on}. Synth fails when a workflow
- * reaches into another context's handlers or state machine.
+ * through events, with {@link BoundedContext.on} and {@link BoundedContext.await}.
+ * Synth fails when a workflow reaches into another context's handlers or
+ * state machine.
  *
  * @example
  * const orders = new BoundedContext(stack, 'Orders', { bus, events: ['OrderPlaced'] });
@@ -160,7 +194,7 @@ export class BoundedContext<E extends string = string> extends Construct {
   public readonly source: string;
   /** The bus this context publishes on and subscribes to. */
   public readonly bus: IDomainEventBus;
-  /** Dead-letter queue of every subscription target of this context. */
+  /** Dead-letter queue of every subscription and await target of this context. */
   public readonly deadLetterQueue: sqs.Queue;
   /** The handlers of this context's tasks, by task name. */
   public readonly handlers = new Map<string, lambda.Function>();
@@ -169,9 +203,14 @@ export class BoundedContext<E extends string = string> extends Construct {
   private readonly declared: Map<string, DomainEvent>;
   private readonly stateNames = new Set<string>();
   private readonly subscriptions: Subscription[] = [];
+  private readonly tasks: ContextTask[] = [];
+  private readonly awaits: AwaitEvent[] = [];
+  private readonly aborts: sfn.Pass[] = [];
+  /** States the library adds around the user's: never given a failure path of their own. */
+  private readonly internal = new Set<sfn.State>();
+  private _awaitStore?: AwaitStore;
   private _stateMachine?: sfn.StateMachine;
   private _workflowStart?: sfn.State;
-  private failureTail?: sfn.State;
 
   constructor(scope: Construct, id: string, props: BoundedContextProps<E>) {
     super(scope, id);
@@ -202,8 +241,13 @@ export class BoundedContext<E extends string = string> extends Construct {
     return this._stateMachine !== undefined;
   }
 
+  /** The correlation store and resumer behind this context's awaits, if it has any. */
+  public get awaitStore(): AwaitStore | undefined {
+    return this._awaitStore;
+  }
+
   /**
-   * A domain event this context publishes, to subscribe to from another context.
+   * A domain event this context publishes, to subscribe to or await from another context.
    *
    * @throws when the context does not declare the event
    */
@@ -214,7 +258,7 @@ export class BoundedContext<E extends string = string> extends Construct {
         this.node.path,
         'event name',
         name,
-        `${this.contextName} publishes ${[...this.declared.keys()].join(', ')}. Declare '${name}' in its events, or subscribe to one of those.`,
+        `${this.contextName} publishes ${[...this.declared.keys()].join(', ')}. Declare '${name}' in its events, or use one of those.`,
       );
     }
     return event;
@@ -230,21 +274,30 @@ export class BoundedContext<E extends string = string> extends Construct {
    *
    * The handler receives `{ metadata, data, task }` and returns the new `data`.
    * Transient Lambda errors are retried with backoff and full jitter; when the
-   * task fails for good a `TaskFailed` event is published, then `WorkflowFailed`,
-   * and the workflow fails.
+   * task fails for good a `TaskFailed` event is published, the compensations of
+   * the tasks completed before it run in reverse order, then `WorkflowFailed`
+   * is published and the workflow fails.
    */
   public task(name: string, options: TaskOptions<E>): ContextTask {
     this.claimStateName(name, 'task name');
     const event = options.emits === undefined ? undefined : this.event(options.emits);
-    const handler = this.buildHandler(name, options);
-    const task = new Construct(this, name);
-    const invoke = invokeState(task, 'Invoke', name, handler, options.retry);
-    const publish = event && this.publishStateFor(task, 'Publish', event, name, '$.data');
-    invoke.addCatch(this.failurePath(task, name), {
-      errors: ['States.ALL'],
-      resultPath: '$.error',
+    const scope = new Construct(this, name);
+    const handler = this.buildHandler(name, name, options);
+    const compensation = options.compensate && {
+      handler: this.buildHandler(`${name}Compensation`, `Compensate ${name}`, options.compensate),
+      event: this.event(options.compensate.emits),
+    };
+    const invoke = invokeState(scope, 'Invoke', name, handler, options.retry);
+    const publish = event && this.publishStateFor(scope, 'Publish', event, name, '$.data');
+    const task = new ContextTask(scope, 'Fragment', {
+      handler,
+      invoke,
+      publish,
+      event,
+      compensation,
     });
-    return new ContextTask(task, 'Fragment', { handler, invoke, publish, event });
+    this.tasks.push(task);
+    return task;
   }
 
   /**
@@ -265,6 +318,66 @@ export class BoundedContext<E extends string = string> extends Construct {
   }
 
   /**
+   * Pause the workflow until another context publishes one of `options.events`
+   * for this execution's correlation value, or until `options.timeout`.
+   *
+   * The other context only publishes its ordinary domain event. Behind the
+   * scenes: a task-token wait, a correlation store (DynamoDB, TTL) and a
+   * generic resumer. An event that arrives before the wait is registered still
+   * completes it; a duplicate delivery is a no-op; an event nobody awaits is
+   * logged and kept until it expires.
+   */
+  public await(name: string, options: AwaitOptions<E>): AwaitEvent {
+    this.validateAwait(name, options);
+    this.claimStateName(name, 'await name');
+    const store = this.awaitStoreOrCreate();
+    store.register({
+      name,
+      events: options.events,
+      correlateBy: options.correlateBy,
+      timeout: options.timeout,
+    });
+    const resultKey = options.resultKey ?? 'awaited';
+    const scope = new Construct(this, name);
+    const wait = waitState(scope, name, store.resumer, { ...options, resultKey });
+    const timeoutPublish = this.publishStateFor(
+      scope,
+      'PublishTimeout',
+      this.event(options.onTimeout),
+      name,
+      '$.data',
+    );
+    wait.addCatch(timeoutPublish, {
+      errors: ['States.Timeout'],
+      resultPath: `$.data.${resultKey}`,
+    });
+    const awaiting = new AwaitEvent(scope, 'Fragment', {
+      wait,
+      timeoutPublish,
+      events: options.events,
+      resultKey,
+    });
+    this.awaits.push(awaiting);
+    return awaiting;
+  }
+
+  /**
+   * A state that fails the workflow on purpose (a business rule said no):
+   * the compensations of the completed tasks run, then the failure events are
+   * published and the execution fails with `options.error`.
+   */
+  public fail(name: string, options: FailOptions): sfn.Pass {
+    this.claimStateName(name, 'state name');
+    const abort = new sfn.Pass(this, `Fail${name}`, {
+      stateName: name,
+      parameters: { Error: options.error, Cause: options.cause },
+      resultPath: '$.error',
+    });
+    this.aborts.push(abort);
+    return abort;
+  }
+
+  /**
    * Define this context's workflow: a Step Functions state machine that checks
    * its input envelope, publishes `WorkflowStarted`, runs `definition` and
    * publishes `WorkflowSucceeded`.
@@ -272,17 +385,16 @@ export class BoundedContext<E extends string = string> extends Construct {
    * Input: `{ metadata: { correlationId, causationId? }, data: {...} }`. An
    * input without a `correlationId` or `data` fails at once with
    * `InvalidEnvelope`, before any side effect.
+   *
+   * Execution status: a path that reaches the end SUCCEEDS (a business
+   * outcome such as a rejected order modelled with `Choice` or `when()` is a
+   * success). A task that fails for good, a `fail()` state or an await that
+   * times out without `whenTimedOut()` runs the compensations and FAILS with
+   * the original error, so that failed-execution alarms see it.
    * @see https://docs.aws.amazon.com/step-functions/latest/dg/concepts-standard-vs-express.html
    */
-  public workflow(definition: sfn.IChainable, options: WorkflowOptions = {}): sfn.StateMachine {
-    if (this._stateMachine) {
-      throw new ValidationError(
-        this.node.path,
-        'workflow',
-        this.contextName,
-        'A bounded context has one workflow. Put the steps in one definition, branching with Choice if needed.',
-      );
-    }
+  public workflow(definition: sfn.IChainable, options: WorkflowOptions<E> = {}): sfn.StateMachine {
+    this.validateWorkflow(options);
     const started = this.publishStateFor(
       this,
       'EmitWorkflowStarted',
@@ -297,16 +409,32 @@ export class BoundedContext<E extends string = string> extends Construct {
       'End',
       '$.data',
     );
-    const body = sfn.Chain.start(started).next(definition);
+    sfn.Chain.start(started).next(definition);
+    const wiredLater = new Set<sfn.State>([
+      ...this.aborts,
+      ...this.awaits.filter((a) => !a.hasTimeoutPath).map((a) => a.timeoutPublish),
+    ]);
     // Every path that ends normally publishes WorkflowSucceeded, including the
     // branches of a Choice left without .afterwards() and user Catch handlers.
     for (const end of sfn.State.findReachableEndStates(started, { includeErrorHandlers: true })) {
-      if (end !== succeeded && isNextable(end)) end.next(succeeded);
+      if (end !== succeeded && !wiredLater.has(end) && isNextable(end)) end.next(succeeded);
     }
-    const start = envelopeCheck(this, 'Envelope', body);
+    new SagaWiring(this, started, {
+      isInternal: (s) => this.internal.has(s),
+      tasks: this.tasks,
+      awaits: this.awaits,
+      aborts: this.aborts,
+      publish: (scope, id, event, about, data) =>
+        this.publishStateFor(scope, id, this.event(event as E), about, data),
+      failureEvent: options.failureEvent && this.event(options.failureEvent),
+      claimStateName: (n) => this.claimStateName(n, 'state name'),
+      markInternal: (s) => this.internal.add(s),
+    }).wire();
+    const start = envelopeCheck(this, 'Envelope', started);
     this._workflowStart = start;
     this._stateMachine = this.buildStateMachine(start, options);
     for (const subscription of this.subscriptions) subscription.startWorkflow(this._stateMachine);
+    this._awaitStore?.allowResuming(this._stateMachine);
     return this._stateMachine;
   }
 
@@ -340,9 +468,14 @@ export class BoundedContext<E extends string = string> extends Construct {
     return subscription;
   }
 
-  /** The subscriptions of this context. */
+  /** The events this context subscribes to. */
   public get subscribedEvents(): DomainEvent[] {
     return this.subscriptions.map((s) => s.event);
+  }
+
+  /** The events this context's awaits wait for. */
+  public get awaitedEvents(): DomainEvent[] {
+    return this.awaits.flatMap((a) => a.events);
   }
 
   /** Names of the events that a state of this context's workflow publishes. */
@@ -380,7 +513,7 @@ export class BoundedContext<E extends string = string> extends Construct {
     return this.stateMachine.metricTimedOut(props);
   }
 
-  /** Messages waiting in this context's dead-letter queue: events that never started the workflow. */
+  /** Messages waiting in this context's dead-letter queue: events that never reached the workflow. */
   public metricDeadLetters(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.deadLetterQueue.metricApproximateNumberOfMessagesVisible(props);
   }
@@ -442,6 +575,91 @@ export class BoundedContext<E extends string = string> extends Construct {
     }
   }
 
+  private validateAwait(name: string, options: AwaitOptions<E>): void {
+    const path = `${this.node.path}/${name}`;
+    if (!options.timeout) {
+      throw new ValidationError(
+        path,
+        'timeout',
+        options.timeout,
+        'An await needs a timeout: without one an execution can wait for a year and never trip an alarm. Give timeout: Duration.minutes(...).',
+      );
+    }
+    if (options.timeout.toSeconds() < 1 || options.timeout.toSeconds() > 365 * 24 * 3600) {
+      throw new ValidationError(
+        path,
+        'timeout',
+        options.timeout.toHumanString(),
+        'Use a duration from 1 second to 1 year.',
+      );
+    }
+    if (!options.events || options.events.length === 0) {
+      throw new ValidationError(
+        path,
+        'events',
+        options.events,
+        "Name at least one event to wait for: [otherContext.event('...')].",
+      );
+    }
+    const own = options.events.find((e) => PUBLISHER.get(e) === this);
+    if (own) {
+      throw new ValidationError(
+        path,
+        'events',
+        own.name,
+        `${own.name} is published by ${this.contextName} itself; an await waits for another context. Continue the workflow directly instead.`,
+      );
+    }
+    if (!/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(options.correlateBy ?? '')) {
+      throw new ValidationError(
+        path,
+        'correlateBy',
+        options.correlateBy,
+        "Give the dotted path of a field present in both the workflow's data and the events' data, for example 'orderId'.",
+      );
+    }
+    if (options.resultKey !== undefined && !/^[A-Za-z_$][\w$]*$/.test(options.resultKey)) {
+      throw new ValidationError(
+        path,
+        'resultKey',
+        options.resultKey,
+        'Use a plain field name, for example awaited.',
+      );
+    }
+    this.event(options.onTimeout);
+  }
+
+  private validateWorkflow(options: WorkflowOptions<E>): void {
+    if (this._stateMachine) {
+      throw new ValidationError(
+        this.node.path,
+        'workflow',
+        this.contextName,
+        'A bounded context has one workflow. Put the steps in one definition, branching with Choice if needed.',
+      );
+    }
+    if (this.awaits.length > 0 && this.props.workflowType === sfn.StateMachineType.EXPRESS) {
+      throw new ValidationError(
+        this.node.path,
+        'workflowType',
+        'EXPRESS',
+        `Express workflows cannot wait for a task token, and ${this.contextName} awaits ${this.awaits[0].wait.stateId}. Use the default Standard type.`,
+      );
+    }
+    for (const awaiting of this.awaits) {
+      const missing = awaiting.unbranchedEvents;
+      if (missing.length > 0) {
+        throw new ValidationError(
+          `${this.node.path}/${awaiting.wait.stateId}`,
+          'when',
+          missing.map((e) => e.name).join(', '),
+          'Once an await branches with when(), every awaited event needs a branch. Add when() for each.',
+        );
+      }
+    }
+    if (options.failureEvent) this.event(options.failureEvent);
+  }
+
   private claimStateName(name: string, property: string): void {
     if (name.length === 0 || name.length > 80) {
       throw new ValidationError(
@@ -456,7 +674,7 @@ export class BoundedContext<E extends string = string> extends Construct {
         this.node.path,
         property,
         name,
-        `Two states of the ${this.contextName} workflow would share this name; give each task a distinct name.`,
+        `Two states of the ${this.contextName} workflow would share this name; give each step a distinct name.`,
       );
     }
     this.stateNames.add(name);
@@ -472,7 +690,7 @@ export class BoundedContext<E extends string = string> extends Construct {
   ): sfn.TaskStateBase {
     const stateName = explicitName ?? this.publishStateName(event.name, aboutState);
     this.claimStateName(stateName, 'state name');
-    return publishState(scope, id, {
+    const state = publishState(scope, id, {
       stateName,
       eventBus: this.bus.eventBus,
       source: this.source,
@@ -481,6 +699,8 @@ export class BoundedContext<E extends string = string> extends Construct {
       aboutState,
       data,
     });
+    this.internal.add(state);
+    return state;
   }
 
   /** `Publish <Event>`, or `Publish <Event> (<Task>)` when several states publish the event. */
@@ -489,88 +709,48 @@ export class BoundedContext<E extends string = string> extends Construct {
     return this.stateNames.has(plain) ? `${plain} (${aboutState})` : plain;
   }
 
-  /** `TaskFailed` for one task, then the shared `WorkflowFailed` and Fail states. */
-  private failurePath(scope: Construct, taskName: string): sfn.State {
-    const taskFailed = this.publishStateFor(
-      scope,
-      'PublishFailed',
-      this.event('TaskFailed'),
-      taskName,
-      {
-        'input.$': '$.data',
-        'error.$': '$.error.Error',
-        'cause.$': '$.error.Cause',
-      },
-    );
-    taskFailed.next(this.workflowFailed());
-    return taskFailed;
-  }
-
-  private workflowFailed(): sfn.State {
-    if (!this.failureTail) {
-      const published = this.publishStateFor(
-        this,
-        'EmitWorkflowFailed',
-        this.event('WorkflowFailed'),
-        'End',
-        {
-          'error.$': '$.error.Error',
-          'cause.$': '$.error.Cause',
-        },
-      );
-      this.claimStateName('Failed', 'state name');
-      published.next(
-        new sfn.Fail(this, 'Failed', { errorPath: '$.error.Error', causePath: '$.error.Cause' }),
-      );
-      this.failureTail = published;
-    }
-    return this.failureTail;
-  }
-
-  private buildHandler(name: string, options: TaskOptions<E>): lambda.Function {
-    const entry = path.resolve(options.entry);
-    if (!fs.existsSync(entry)) {
-      throw new ValidationError(
-        `${this.node.path}/${name}`,
-        'entry',
-        options.entry,
-        `No file at ${entry}. Give the path of the handler's entry file, relative to the directory cdk runs in.`,
-      );
-    }
+  private buildHandler(
+    id: string,
+    taskName: string,
+    options: Pick<
+      TaskOptions<E>,
+      'entry' | 'handlerExport' | 'environment' | 'memorySize' | 'timeout' | 'externalModules'
+    >,
+  ): lambda.Function {
+    const entry = resolveEntry(`${this.node.path}/${id}`, options.entry);
     const defaults = this.props.handlerDefaults ?? {};
-    const bundleKey = `${this.contextName}-${name}`;
-    const fn = new lambda.Function(this, `${name}Handler`, {
-      runtime: lambda.Runtime.NODEJS_22_X,
-      architecture: defaults.architecture ?? lambda.Architecture.ARM_64,
-      code: HandlerBundler.of(this).addHandler(bundleKey, entry, {
-        externalModules: options.externalModules,
-      }),
-      handler: `index.${options.handlerExport ?? 'handler'}`,
-      memorySize: options.memorySize ?? defaults.memorySize ?? 256,
-      timeout: options.timeout ?? defaults.timeout ?? Duration.seconds(10),
-      tracing: lambda.Tracing.ACTIVE,
-      loggingFormat: lambda.LoggingFormat.JSON,
-      logGroup: new logs.LogGroup(this, `${name}HandlerLogs`, {
-        retention: this.props.logRetention ?? logs.RetentionDays.ONE_MONTH,
-        removalPolicy: RemovalPolicy.DESTROY,
-      }),
-      description: `${this.source} ${name}`,
+    const fn = handlerFunction(this, `${id}Handler`, {
+      entry,
+      bundleKey: `${this.node.path}/${id}`,
+      serviceName: this.contextName,
+      description: `${this.source} ${taskName}`,
+      handlerExport: options.handlerExport,
+      memorySize: options.memorySize,
+      timeout: options.timeout,
+      externalModules: options.externalModules,
+      defaults: { ...defaults, logRetention: this.props.logRetention },
       environment: {
-        POWERTOOLS_SERVICE_NAME: this.contextName,
-        POWERTOOLS_LOG_LEVEL:
-          options.environment?.POWERTOOLS_LOG_LEVEL ?? defaults.logLevel ?? 'INFO',
-        NODE_OPTIONS: '--enable-source-maps',
         ENSEMBLE_EVENT_BUS_NAME: this.bus.eventBus.eventBusName,
         ENSEMBLE_EVENT_SOURCE: this.source,
-        ENSEMBLE_TASK: name,
+        ENSEMBLE_TASK: taskName,
         ...options.environment,
       },
     });
-    this.handlers.set(name, fn);
+    this.handlers.set(taskName, fn);
     return fn;
   }
 
-  private buildStateMachine(start: sfn.State, options: WorkflowOptions): sfn.StateMachine {
+  private awaitStoreOrCreate(): AwaitStore {
+    this._awaitStore ??= new AwaitStore(this, 'Awaits', {
+      eventBus: this.bus.eventBus,
+      contextName: this.contextName,
+      deadLetterQueue: this.deadLetterQueue,
+      defaults: { ...this.props.handlerDefaults, logRetention: this.props.logRetention },
+    });
+    return this._awaitStore;
+  }
+
+  private buildStateMachine(start: sfn.State, options: WorkflowOptions<E>): sfn.StateMachine {
     const logGroup = new logs.LogGroup(this, 'WorkflowLogs', {
       // Vended-logs prefix: keeps the CloudWatch Logs resource policy under its size limit.
       logGroupName: `/aws/vendedlogs/states/${Names.uniqueResourceName(this, { maxLength: 200 })}`,
@@ -598,7 +778,11 @@ export class BoundedContext<E extends string = string> extends Construct {
       }
       return errors;
     }
-    errors.push(...this.boundaryViolations(), ...this.unpublishedSubscriptions());
+    errors.push(
+      ...this.boundaryViolations(),
+      ...this.unpublished('subscribes to', this.subscribedEvents),
+      ...this.unpublished('awaits', this.awaitedEvents),
+    );
     const published = this.publishedEventNames();
     const never = this.props.events.filter((name) => !published.has(name));
     if (never.length > 0) {
@@ -624,15 +808,15 @@ export class BoundedContext<E extends string = string> extends Construct {
     return errors;
   }
 
-  private unpublishedSubscriptions(): string[] {
+  private unpublished(verb: string, events: DomainEvent[]): string[] {
     const errors: string[] = [];
-    for (const event of this.subscribedEvents) {
+    for (const event of new Set(events)) {
       const owner = PUBLISHER.get(event);
       if (!owner) continue;
       if (!owner.hasWorkflow || !owner.publishedEventNames().has(event.name)) {
         errors.push(
-          `${this.contextName} subscribes to ${event.source} ${event.name}, but no state of the ${owner.contextName} workflow publishes it. ` +
-            `Publish it there (a task with emits: '${event.name}', or ${camel(owner.contextName)}.emit('${event.name}')), or remove the subscription.`,
+          `${this.contextName} ${verb} ${event.source} ${event.name}, but no state of the ${owner.contextName} workflow publishes it. ` +
+            `Publish it there (a task with emits: '${event.name}', or ${camel(owner.contextName)}.emit('${event.name}')), or remove the ${verb === 'awaits' ? 'await' : 'subscription'}.`,
         );
       }
     }

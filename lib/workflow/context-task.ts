@@ -36,9 +36,16 @@ export interface TaskRetryOptions {
   readonly maxDelay?: Duration;
 }
 
+/** The undo of a completed task: its handler and the event it publishes. */
+export interface TaskCompensation {
+  readonly handler: lambda.IFunction;
+  readonly event: DomainEvent;
+}
+
 /** The parts of a task, built by its bounded context. */
 export interface ContextTaskParts {
   readonly handler: lambda.IFunction;
+  readonly compensation?: TaskCompensation;
   readonly invoke: tasks.LambdaInvoke;
   readonly publish?: sfn.TaskStateBase;
   readonly event?: DomainEvent;
@@ -63,6 +70,8 @@ export class ContextTask extends sfn.StateMachineFragment {
   public readonly event?: DomainEvent;
   /** The task's name: its state name in the workflow. */
   public readonly taskName: string;
+  /** How the task is undone when a later step fails, if it can be. */
+  public readonly compensation?: TaskCompensation;
 
   /** @internal */
   constructor(scope: Construct, id: string, parts: ContextTaskParts) {
@@ -72,6 +81,7 @@ export class ContextTask extends sfn.StateMachineFragment {
     this.invoke = parts.invoke;
     this.publish = parts.publish;
     this.event = parts.event;
+    this.compensation = parts.compensation;
     if (this.publish) this.invoke.next(this.publish);
     this.startState = this.invoke;
     this.endStates = [this.publish ?? this.invoke];
@@ -91,6 +101,7 @@ export function invokeState(
   stateName: string,
   handler: lambda.IFunction,
   retry: TaskRetryOptions = {},
+  options: { resultPath?: string; payload?: Record<string, unknown> } = {},
 ): tasks.LambdaInvoke {
   const invoke = new tasks.LambdaInvoke(scope, id, {
     stateName,
@@ -99,10 +110,11 @@ export function invokeState(
       'metadata.$': '$.metadata',
       'data.$': '$.data',
       task: stateName,
+      ...options.payload,
     }),
     payloadResponseOnly: true,
     retryOnServiceExceptions: false,
-    resultPath: '$.data',
+    resultPath: options.resultPath ?? '$.data',
   });
   invoke.addRetry({
     errors: [...TRANSIENT_LAMBDA_ERRORS, ...(retry.errors ?? [])],

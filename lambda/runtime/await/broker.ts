@@ -106,7 +106,9 @@ export class AwaitBroker {
   /** An awaited event arrives: keep it, then pair it with its waiter if one is recorded. */
   public async deliver(key: string, output: AwaitOutput, keepSeconds: number): Promise<Outcome> {
     const expiresAt = this.now() + keepSeconds;
-    if (!(await this.store.markSeen(output.eventId, expiresAt))) {
+    // Seen per key: two awaits of a context may each take the same event once.
+    const seenId = `${key}#${output.eventId}`;
+    if (!(await this.store.markSeen(seenId, expiresAt))) {
       this.log.info('duplicate delivery ignored', { key, eventId: output.eventId });
       return 'duplicate';
     }
@@ -129,7 +131,7 @@ export class AwaitBroker {
       }
       return outcome;
     } catch (error) {
-      await this.store.unmarkSeen(output.eventId);
+      await this.store.unmarkSeen(seenId);
       throw error;
     }
   }

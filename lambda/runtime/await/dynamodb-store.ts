@@ -1,0 +1,133 @@
+import {
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { AwaitStorePort, KeptEvent, Waiter } from './broker';
+
+/**
+ * The correlation store on a DynamoDB table with a string partition key `pk`
+ * and TTL on `expiresAt`: waiters under `W#<key>`, kept events under
+ * `E#<key>`, seen event ids under `D#<eventId>`.
+ */
+export class DynamoDbAwaitStore implements AwaitStorePort {
+  constructor(
+    private readonly tableName: string,
+    private readonly client: DynamoDBClient = new DynamoDBClient({}),
+  ) {}
+
+  public async putWaiter(waiter: Waiter): Promise<boolean> {
+    // The same execution may register again (a retried state): it replaces its own waiter.
+    return this.conditionalPut(
+      {
+        pk: { S: `W#${waiter.key}` },
+        token: { S: waiter.token },
+        executionArn: { S: waiter.executionArn },
+        expiresAt: { N: String(waiter.expiresAt) },
+      },
+      'attribute_not_exists(pk) OR executionArn = :arn',
+      { ':arn': { S: waiter.executionArn } },
+    );
+  }
+
+  public async takeWaiter(key: string): Promise<Waiter | undefined> {
+    const item = await this.take(`W#${key}`);
+    return (
+      item && {
+        key,
+        token: item.token.S!,
+        executionArn: item.executionArn.S!,
+        expiresAt: Number(item.expiresAt.N),
+      }
+    );
+  }
+
+  public async hasWaiter(key: string): Promise<boolean> {
+    const result = await this.client.send(
+      new GetItemCommand({
+        TableName: this.tableName,
+        Key: { pk: { S: `W#${key}` } },
+        ConsistentRead: true,
+      }),
+    );
+    return result.Item !== undefined;
+  }
+
+  public async keepEvent(event: KeptEvent): Promise<boolean> {
+    return this.conditionalPut(
+      {
+        pk: { S: `E#${event.key}` },
+        eventId: { S: event.eventId },
+        output: { S: JSON.stringify(event.output) },
+        expiresAt: { N: String(event.expiresAt) },
+      },
+      'attribute_not_exists(pk)',
+    );
+  }
+
+  public async takeEvent(key: string): Promise<KeptEvent | undefined> {
+    const item = await this.take(`E#${key}`);
+    return (
+      item && {
+        key,
+        eventId: item.eventId.S!,
+        output: JSON.parse(item.output.S!),
+        expiresAt: Number(item.expiresAt.N),
+      }
+    );
+  }
+
+  public async markSeen(eventId: string, expiresAt: number): Promise<boolean> {
+    return this.conditionalPut(
+      { pk: { S: `D#${eventId}` }, expiresAt: { N: String(expiresAt) } },
+      'attribute_not_exists(pk)',
+    );
+  }
+
+  public async unmarkSeen(eventId: string): Promise<void> {
+    await this.client.send(
+      new DeleteItemCommand({ TableName: this.tableName, Key: { pk: { S: `D#${eventId}` } } }),
+    );
+  }
+
+  private async conditionalPut(
+    item: Record<string, { S: string } | { N: string }>,
+    condition: string,
+    values?: Record<string, { S: string }>,
+  ): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: item,
+          ConditionExpression: condition,
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (
+        error instanceof ConditionalCheckFailedException ||
+        (error as Error).name === 'ConditionalCheckFailedException'
+      )
+        return false;
+      throw error;
+    }
+  }
+
+  private async take(pk: string) {
+    const result = await this.client.send(
+      new DeleteItemCommand({
+        TableName: this.tableName,
+        Key: { pk: { S: pk } },
+        ReturnValues: 'ALL_OLD',
+      }),
+    );
+    const item = result.Attributes;
+    // An expired item may linger until DynamoDB's TTL sweep removes it.
+    if (!item || Number(item.expiresAt?.N ?? Infinity) < Date.now() / 1000) return undefined;
+    return item;
+  }
+}

@@ -1,0 +1,127 @@
+import type { EventBridgeEvent } from 'aws-lambda';
+import { logger } from '../logger';
+import { AwaitBroker, awaitKey, AwaitOutput, Outcome } from './broker';
+import { AwaitConfig, fieldAt, parseAwaitConfigs } from './config';
+import { DynamoDbAwaitStore } from './dynamodb-store';
+import { SfnResumer } from './sfn-resumer';
+
+/** What a workflow's await state sends when it starts waiting. */
+export interface RegisterRequest {
+  readonly token: string;
+  readonly await: string;
+  readonly correlationValue: unknown;
+  readonly executionArn: string;
+  readonly metadata?: { readonly correlationId?: string };
+}
+
+type DomainEventBridgeEvent = EventBridgeEvent<
+  string,
+  { metadata?: { eventId?: string; correlationId?: string }; data?: unknown }
+>;
+
+/** Thrown when an await state has no correlation value to wait on. */
+export class MissingCorrelationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MissingCorrelationValue';
+  }
+}
+
+let broker: AwaitBroker | undefined;
+let configs: AwaitConfig[] | undefined;
+
+function setup(): { broker: AwaitBroker; configs: AwaitConfig[] } {
+  configs ??= parseAwaitConfigs(process.env.ENSEMBLE_AWAITS);
+  broker ??= new AwaitBroker(
+    new DynamoDbAwaitStore(process.env.ENSEMBLE_AWAIT_TABLE!),
+    new SfnResumer(),
+    {
+      info: (message, extra) => logger.info(message, extra ?? {}),
+      warn: (message, extra) => logger.warn(message, extra ?? {}),
+    },
+  );
+  return { broker, configs };
+}
+
+/**
+ * The generic resumer of a bounded context's awaits.
+ *
+ * Invoked two ways: by the workflow's await state (`.waitForTaskToken`) to
+ * register a waiter, and by EventBridge rules with the awaited events. The
+ * other context only publishes its ordinary domain event; it knows nothing of
+ * task tokens.
+ */
+export async function handler(
+  input: RegisterRequest | DomainEventBridgeEvent,
+): Promise<{ outcomes: Outcome[] }> {
+  const { broker: b, configs: c } = setup();
+  try {
+    if ('token' in input) return { outcomes: [await register(b, c, input)] };
+    return { outcomes: await deliver(b, c, input) };
+  } finally {
+    logger.resetKeys();
+  }
+}
+
+async function register(
+  b: AwaitBroker,
+  c: AwaitConfig[],
+  request: RegisterRequest,
+): Promise<Outcome> {
+  if (request.metadata?.correlationId) logger.setCorrelationId(request.metadata.correlationId);
+  const config = c.find((a) => a.name === request.await);
+  if (!config) throw new Error(`no await named '${request.await}' is configured for this context`);
+  if (
+    typeof request.correlationValue !== 'string' &&
+    typeof request.correlationValue !== 'number'
+  ) {
+    throw new MissingCorrelationError(
+      `await '${request.await}' needs a string or number at data.${config.correlateBy}, got ${JSON.stringify(request.correlationValue)}`,
+    );
+  }
+  const key = awaitKey(config.name, String(request.correlationValue));
+  // Remember the waiter a little longer than it can wait, then let TTL clean up.
+  return b.register(
+    { key, token: request.token, executionArn: request.executionArn },
+    config.timeoutSeconds + 3600,
+  );
+}
+
+async function deliver(
+  b: AwaitBroker,
+  c: AwaitConfig[],
+  event: DomainEventBridgeEvent,
+): Promise<Outcome[]> {
+  if (event.detail?.metadata?.correlationId)
+    logger.setCorrelationId(event.detail.metadata.correlationId);
+  const matching = c.filter((a) =>
+    a.events.some((e) => e.source === event.source && e.detailType === event['detail-type']),
+  );
+  const outcomes: Outcome[] = [];
+  for (const config of matching) {
+    const value = fieldAt(event.detail?.data, config.correlateBy);
+    if (typeof value !== 'string' && typeof value !== 'number') {
+      logger.warn('event has no correlation value; dropped (it stays in the bus archive)', {
+        await: config.name,
+        field: config.correlateBy,
+      });
+      continue;
+    }
+    const output: AwaitOutput = {
+      event: event['detail-type'],
+      source: event.source,
+      eventId: event.detail?.metadata?.eventId ?? event.id,
+      data: event.detail?.data,
+      metadata: event.detail?.metadata,
+    };
+    outcomes.push(
+      await b.deliver(awaitKey(config.name, String(value)), output, config.timeoutSeconds),
+    );
+  }
+  if (matching.length === 0)
+    logger.warn('event matches no await of this context', {
+      source: event.source,
+      detailType: event['detail-type'],
+    });
+  return outcomes;
+}

@@ -1,0 +1,160 @@
+import { Duration } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { DomainEvent } from '../context/domain-event';
+import { TRANSIENT_LAMBDA_ERRORS } from '../workflow/context-task';
+
+/** Options of `context.await(name, options)`. */
+export interface AwaitOptions<E extends string = string> {
+  /**
+   * The events that end the wait, published by other contexts: `restaurants.event('OrderAccepted')`.
+   * The first to arrive with the same correlation value wins.
+   */
+  readonly events: DomainEvent[];
+  /**
+   * The field that ties an event to this execution, as a dotted path in both
+   * the workflow's `data` and the event's `data` (`orderId`).
+   */
+  readonly correlateBy: string;
+  /**
+   * How long to wait. Required: a wait without a timeout can hang for a year
+   * and never trip an alarm.
+   */
+  readonly timeout: Duration;
+  /** The event this context publishes when the wait times out (`OrderTimedOut`). */
+  readonly onTimeout: E;
+  /**
+   * Where the awaited event lands in the workflow's `data`:
+   * `data.<resultKey> = { event, source, eventId, data, metadata }`. On timeout
+   * it holds `{ Error: 'States.Timeout', Cause }` instead.
+   *
+   * @default 'awaited'
+   */
+  readonly resultKey?: string;
+}
+
+/** The parts of an await, built by its bounded context. */
+export interface AwaitEventParts {
+  readonly wait: tasks.LambdaInvoke;
+  readonly timeoutPublish: sfn.TaskStateBase;
+  readonly events: DomainEvent[];
+  readonly resultKey: string;
+}
+
+/**
+ * A workflow step that pauses until another context publishes one of the
+ * awaited events for this execution's correlation value, or times out.
+ *
+ * Continue with `.next(...)` whatever event came, or branch with
+ * `.when(event, next)` for every awaited event. After a timeout the `onTimeout`
+ * event is published, then the workflow follows `.whenTimedOut(next)` or, by
+ * default, compensates and fails.
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-to-resource.html#connect-wait-token
+ */
+export class AwaitEvent extends sfn.StateMachineFragment {
+  public readonly startState: sfn.State;
+  /** The `lambda:invoke.waitForTaskToken` state that registers the waiter and waits. */
+  public readonly wait: tasks.LambdaInvoke;
+  /** The state that publishes the `onTimeout` event. */
+  public readonly timeoutPublish: sfn.TaskStateBase;
+  /** The awaited events. */
+  public readonly events: DomainEvent[];
+  private readonly resultKey: string;
+  private choice?: sfn.Choice;
+  private readonly branches = new Set<DomainEvent>();
+  private timeoutPath?: sfn.IChainable;
+
+  /** @internal */
+  constructor(scope: Construct, id: string, parts: AwaitEventParts) {
+    super(scope, id);
+    this.wait = parts.wait;
+    this.timeoutPublish = parts.timeoutPublish;
+    this.events = parts.events;
+    this.resultKey = parts.resultKey;
+    this.startState = this.wait;
+  }
+
+  public get endStates(): sfn.INextable[] {
+    return this.choice ? [] : [this.wait];
+  }
+
+  /** Continue with `next` when `event` is the one that arrived. */
+  public when(event: DomainEvent, next: sfn.IChainable): this {
+    if (!this.events.includes(event)) {
+      throw new Error(
+        `[${this.node.path}] when(${event.name}): ${event.name} is not awaited here; awaited: ${this.events.map((e) => e.name).join(', ')}`,
+      );
+    }
+    if (!this.choice) {
+      this.choice = new sfn.Choice(this, 'Which', {
+        stateName: `${this.wait.stateId}: which event?`,
+      });
+      this.wait.next(this.choice);
+    }
+    this.branches.add(event);
+    const base = `$.data.${this.resultKey}`;
+    this.choice.when(
+      sfn.Condition.and(
+        sfn.Condition.stringEquals(`${base}.event`, event.name),
+        sfn.Condition.stringEquals(`${base}.source`, event.source),
+      ),
+      next,
+    );
+    return this;
+  }
+
+  /** Continue with `next` after the `onTimeout` event is published, instead of compensating and failing. */
+  public whenTimedOut(next: sfn.IChainable): this {
+    this.timeoutPath = next;
+    this.timeoutPublish.next(next);
+    return this;
+  }
+
+  /** Whether {@link whenTimedOut} was given a path. */
+  public get hasTimeoutPath(): boolean {
+    return this.timeoutPath !== undefined;
+  }
+
+  /** Awaited events without a `when` branch, when branching is used. */
+  public get unbranchedEvents(): DomainEvent[] {
+    return this.choice ? this.events.filter((e) => !this.branches.has(e)) : [];
+  }
+}
+
+/**
+ * The wait state: invoke the resumer with the task token and the correlation
+ * value, and wait until it sends the event back.
+ */
+export function waitState(
+  scope: Construct,
+  stateName: string,
+  resumer: lambda.IFunction,
+  options: { correlateBy: string; timeout: Duration; resultKey: string },
+): tasks.LambdaInvoke {
+  const wait = new tasks.LambdaInvoke(scope, 'Wait', {
+    stateName,
+    lambdaFunction: resumer,
+    integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+    payload: sfn.TaskInput.fromObject({
+      token: sfn.JsonPath.taskToken,
+      await: stateName,
+      'correlationValue.$': `$.data.${options.correlateBy}`,
+      'executionArn.$': '$$.Execution.Id',
+      'metadata.$': '$.metadata',
+    }),
+    taskTimeout: sfn.Timeout.duration(options.timeout),
+    resultPath: `$.data.${options.resultKey}`,
+    retryOnServiceExceptions: false,
+  });
+  wait.addRetry({
+    errors: TRANSIENT_LAMBDA_ERRORS,
+    interval: Duration.seconds(1),
+    maxAttempts: 6,
+    backoffRate: 2,
+    maxDelay: Duration.seconds(30),
+    jitterStrategy: sfn.JitterType.FULL,
+  });
+  return wait;
+}

@@ -1,0 +1,90 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { HandlerBundler } from '../../bundling/handler-bundler';
+import { ValidationError } from '../../checks/validation-error';
+
+/** What every Lambda function of a context shares. */
+export interface FunctionDefaults {
+  readonly memorySize?: number;
+  readonly timeout?: Duration;
+  readonly architecture?: lambda.Architecture;
+  readonly logLevel?: string;
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/** One handler function. */
+export interface HandlerFunctionProps {
+  readonly entry: string;
+  readonly bundleKey: string;
+  readonly serviceName: string;
+  readonly description: string;
+  readonly handlerExport?: string;
+  readonly memorySize?: number;
+  readonly timeout?: Duration;
+  readonly environment?: Record<string, string>;
+  readonly externalModules?: string[];
+  readonly defaults: FunctionDefaults;
+}
+
+/** Resolve an entry path and check that the file exists. */
+export function resolveEntry(constructPath: string, entry: string): string {
+  const resolved = path.resolve(entry);
+  if (!fs.existsSync(resolved)) {
+    throw new ValidationError(
+      constructPath,
+      'entry',
+      entry,
+      `No file at ${resolved}. Give the path of the handler's entry file, relative to the directory cdk runs in.`,
+    );
+  }
+  return resolved;
+}
+
+/**
+ * A Lambda function for one handler: Node.js 22 on arm64, bundled with the
+ * rest of the stack's handlers, JSON logs to a log group with retention,
+ * X-Ray tracing, Powertools configured for its context.
+ */
+export function handlerFunction(
+  scope: Construct,
+  id: string,
+  props: HandlerFunctionProps,
+): lambda.Function {
+  const { defaults } = props;
+  return new lambda.Function(scope, id, {
+    runtime: lambda.Runtime.NODEJS_22_X,
+    architecture: defaults.architecture ?? lambda.Architecture.ARM_64,
+    code: HandlerBundler.of(scope).addHandler(props.bundleKey, props.entry, {
+      externalModules: props.externalModules,
+    }),
+    handler: `index.${props.handlerExport ?? 'handler'}`,
+    memorySize: props.memorySize ?? defaults.memorySize ?? 256,
+    timeout: props.timeout ?? defaults.timeout ?? Duration.seconds(10),
+    tracing: lambda.Tracing.ACTIVE,
+    loggingFormat: lambda.LoggingFormat.JSON,
+    logGroup: new logs.LogGroup(scope, `${id}Logs`, {
+      retention: defaults.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    }),
+    description: props.description,
+    environment: {
+      POWERTOOLS_SERVICE_NAME: props.serviceName,
+      POWERTOOLS_LOG_LEVEL: defaults.logLevel ?? 'INFO',
+      NODE_OPTIONS: '--enable-source-maps',
+      ...props.environment,
+    },
+  });
+}
+
+/** The path of a handler shipped with this library (`lambda/runtime/...`), as .ts in the repo or .js when published. */
+export function libraryHandlerEntry(relative: string): string {
+  const base = path.join(__dirname, '..', '..', '..', 'lambda', 'runtime', relative);
+  for (const ext of ['.ts', '.js']) if (fs.existsSync(base + ext)) return base + ext;
+  throw new Error(
+    `cdk-ensemble is missing its handler lambda/runtime/${relative}: reinstall the package`,
+  );
+}
