@@ -1,6 +1,6 @@
-// Run: npx cdk synth FoodDelivery   (local run: npm run demo)
+// Run: npx cdk synth FoodDelivery   (run it locally end to end: npm run demo)
 import * as path from 'node:path';
-import { Stack, StackProps } from 'aws-cdk-lib';
+import { Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { BoundedContext, DomainEventBus } from '../../lib';
@@ -12,10 +12,16 @@ const entry = (file: string) => path.join(handlers, file);
  * The food-delivery system of "Choreography vs Orchestration in the land of
  * serverless": Orders, Restaurants, Notifications and Promotions, each a
  * bounded context with its own workflow, talking only through domain events.
+ *
+ * Orders waits up to 10 minutes for the restaurant's answer: accepted, the
+ * order completes and Promotions issues a voucher; rejected or no answer, the
+ * order is cancelled and the customer notified.
  */
 export class FoodDeliveryStack extends Stack {
   public readonly bus: DomainEventBus;
-  public readonly orders: BoundedContext<'OrderPlaced' | 'OrderCompleted'>;
+  public readonly orders: BoundedContext<
+    'OrderPlaced' | 'OrderCompleted' | 'OrderCancelled' | 'OrderTimedOut'
+  >;
   public readonly restaurants: BoundedContext<
     'RestaurantNotified' | 'OrderAccepted' | 'OrderRejected'
   >;
@@ -24,28 +30,54 @@ export class FoodDeliveryStack extends Stack {
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
-    this.bus = new DomainEventBus(this, 'Bus', { appName: 'food' });
-    const bus = this.bus;
+    const bus = (this.bus = new DomainEventBus(this, 'Bus', { appName: 'food' }));
 
-    const orders = new BoundedContext(this, 'Orders', {
+    const orders = (this.orders = new BoundedContext(this, 'Orders', {
       bus,
-      events: ['OrderPlaced', 'OrderCompleted'],
+      events: ['OrderPlaced', 'OrderCompleted', 'OrderCancelled', 'OrderTimedOut'],
+    }));
+    const restaurants = (this.restaurants = new BoundedContext(this, 'Restaurants', {
+      bus,
+      events: ['RestaurantNotified', 'OrderAccepted', 'OrderRejected'],
+    }));
+    const notifications = (this.notifications = new BoundedContext(this, 'Notifications', {
+      bus,
+      events: ['UserNotified'],
+    }));
+    const promotions = (this.promotions = new BoundedContext(this, 'Promotions', {
+      bus,
+      events: ['VoucherIssued'],
+    }));
+
+    // Orders: place the order, then wait for the restaurant (orchestration inside the context).
+    const cancel = orders.task('CancelOrder', {
+      entry: entry('orders/cancel-order.ts'),
+      emits: 'OrderCancelled',
     });
     orders.workflow(
       orders
         .task('PlaceOrder', { entry: entry('orders/place-order.ts'), emits: 'OrderPlaced' })
         .next(
-          orders.task('CompleteOrder', {
-            entry: entry('orders/complete-order.ts'),
-            emits: 'OrderCompleted',
-          }),
+          orders
+            .await('AwaitAcceptance', {
+              events: [restaurants.event('OrderAccepted'), restaurants.event('OrderRejected')],
+              correlateBy: 'orderId',
+              timeout: Duration.minutes(10),
+              onTimeout: 'OrderTimedOut',
+            })
+            .when(
+              restaurants.event('OrderAccepted'),
+              orders.task('CompleteOrder', {
+                entry: entry('orders/complete-order.ts'),
+                emits: 'OrderCompleted',
+              }),
+            )
+            .when(restaurants.event('OrderRejected'), cancel)
+            .whenTimedOut(cancel),
         ),
     );
 
-    const restaurants = new BoundedContext(this, 'Restaurants', {
-      bus,
-      events: ['RestaurantNotified', 'OrderAccepted', 'OrderRejected'],
-    });
+    // Restaurants: notified of every order, the kitchen accepts, rejects or stays silent.
     restaurants.on(orders.event('OrderPlaced'));
     restaurants.workflow(
       restaurants
@@ -69,19 +101,15 @@ export class FoodDeliveryStack extends Stack {
         ),
     );
 
-    const notifications = new BoundedContext(this, 'Notifications', {
-      bus,
-      events: ['UserNotified'],
-    });
+    // Notifications and Promotions only react to events (choreography between contexts).
     notifications.on(restaurants.event('OrderAccepted'));
+    notifications.on(orders.event('OrderCancelled'));
     notifications.workflow(
       notifications.task('NotifyUser', {
         entry: entry('notifications/notify-user.ts'),
         emits: 'UserNotified',
       }),
     );
-
-    const promotions = new BoundedContext(this, 'Promotions', { bus, events: ['VoucherIssued'] });
     promotions.on(orders.event('OrderCompleted'));
     promotions.workflow(
       promotions.task('IssueVoucher', {
@@ -89,10 +117,5 @@ export class FoodDeliveryStack extends Stack {
         emits: 'VoucherIssued',
       }),
     );
-
-    this.orders = orders;
-    this.restaurants = restaurants;
-    this.notifications = notifications;
-    this.promotions = promotions;
   }
 }

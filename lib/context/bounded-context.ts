@@ -424,8 +424,8 @@ export class BoundedContext<E extends string = string> extends Construct {
       tasks: this.tasks,
       awaits: this.awaits,
       aborts: this.aborts,
-      publish: (scope, id, event, about, data) =>
-        this.publishStateFor(scope, id, this.event(event as E), about, data),
+      publish: (scope, id, event, about, data, stateName) =>
+        this.publishStateFor(scope, id, this.event(event as E), about, data, stateName),
       failureEvent: options.failureEvent && this.event(options.failureEvent),
       claimStateName: (n) => this.claimStateName(n, 'state name'),
       markInternal: (s) => this.internal.add(s),

@@ -76,7 +76,7 @@ export class ContextTask extends sfn.StateMachineFragment {
   /** @internal */
   constructor(scope: Construct, id: string, parts: ContextTaskParts) {
     super(scope, id);
-    this.taskName = id;
+    this.taskName = parts.invoke.stateId;
     this.handler = parts.handler;
     this.invoke = parts.invoke;
     this.publish = parts.publish;

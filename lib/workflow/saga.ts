@@ -22,6 +22,7 @@ export interface SagaContext {
     event: string,
     aboutState: string,
     data: string | Record<string, unknown>,
+    stateName?: string,
   ): sfn.TaskStateBase;
 }
 
@@ -76,6 +77,7 @@ export class SagaWiring {
           'TaskFailed',
           name,
           FAILURE_DATA,
+          `Publish TaskFailed (${name})`,
         );
         failed.next(entryFor(name));
         state.addCatch(failed, { errors: ['States.ALL'], resultPath: '$.error' });
@@ -129,11 +131,18 @@ export class SagaWiring {
       stateName,
       '$.compensation',
     );
-    const stuck = this.ctx.publish(task, 'PublishCompensationFailed', 'TaskFailed', stateName, {
-      'input.$': '$.data',
-      'error.$': '$.compensationError.Error',
-      'cause.$': '$.compensationError.Cause',
-    });
+    const stuck = this.ctx.publish(
+      task,
+      'PublishCompensationFailed',
+      'TaskFailed',
+      stateName,
+      {
+        'input.$': '$.data',
+        'error.$': '$.compensationError.Error',
+        'cause.$': '$.compensationError.Cause',
+      },
+      `Publish TaskFailed (${stateName})`,
+    );
     // A compensation that fails for good is published for operators; the others still run.
     undo.addCatch(stuck, { errors: ['States.ALL'], resultPath: '$.compensationError' });
     undo.next(undone);

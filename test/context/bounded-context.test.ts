@@ -162,16 +162,20 @@ describe('BoundedContext', () => {
     it('publishes TaskFailed then WorkflowFailed before failing when a task fails for good', () => {
       const s = definition.States;
       expect(s.PlaceOrder.Catch).toEqual([
-        { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Publish TaskFailed' },
+        {
+          ErrorEquals: ['States.ALL'],
+          ResultPath: '$.error',
+          Next: 'Publish TaskFailed (PlaceOrder)',
+        },
       ]);
-      expect(s['Publish TaskFailed'].Parameters.Entries[0]).toMatchObject({
+      expect(s['Publish TaskFailed (PlaceOrder)'].Parameters.Entries[0]).toMatchObject({
         DetailType: 'TaskFailed',
         Detail: {
           metadata: { state: 'PlaceOrder' },
           data: { 'input.$': '$.data', 'error.$': '$.error.Error', 'cause.$': '$.error.Cause' },
         },
       });
-      expect(s['Publish TaskFailed'].Next).toBe('Publish WorkflowFailed');
+      expect(s['Publish TaskFailed (PlaceOrder)'].Next).toBe('Publish WorkflowFailed');
       expect(s['Publish WorkflowFailed'].Next).toBe('Failed');
       expect(s.Failed).toEqual({
         Type: 'Fail',

@@ -48,9 +48,11 @@ describe('food-delivery example', () => {
           name,
           statesOf(prefix)[s.Next!]?.Parameters?.Entries?.[0]?.DetailType,
         ]);
-    expect(publishedAfter('Orders')).toEqual([
-      ['PlaceOrder', 'OrderPlaced'],
+    expect(publishedAfter('Orders').sort()).toEqual([
+      ['AwaitAcceptance', undefined],
+      ['CancelOrder', 'OrderCancelled'],
       ['CompleteOrder', 'OrderCompleted'],
+      ['PlaceOrder', 'OrderPlaced'],
     ]);
     expect(publishedAfter('Restaurants')).toEqual([
       ['NotifyRestaurant', 'RestaurantNotified'],
@@ -66,11 +68,16 @@ describe('food-delivery example', () => {
       .map((r) => r.Properties)
       .filter((p) => p.EventPattern['detail-type']);
     const routes = rules.map((p) => [
-      p.EventPattern['detail-type'][0],
-      p.Targets[0].Arn.Ref.replace(/Workflow.*/, ''),
+      p.EventPattern['detail-type'].join('|'),
+      (p.Targets[0].Arn.Ref ?? p.Targets[0].Arn['Fn::GetAtt'][0]).replace(
+        /(Workflow|Awaits).*/,
+        '',
+      ),
     ]);
     expect(routes.sort()).toEqual([
       ['OrderAccepted', 'Notifications'],
+      ['OrderAccepted|OrderRejected', 'Orders'],
+      ['OrderCancelled', 'Notifications'],
       ['OrderCompleted', 'Promotions'],
       ['OrderPlaced', 'Restaurants'],
     ]);
@@ -81,6 +88,21 @@ describe('food-delivery example', () => {
         MaximumRetryAttempts: 185,
       });
     }
+  });
+
+  it('waits for the restaurant for 10 minutes, then cancels', () => {
+    const orders = statesOf('Orders') as Record<string, any>;
+    expect(orders.AwaitAcceptance).toMatchObject({
+      Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+      TimeoutSeconds: 600,
+      ResultPath: '$.data.awaited',
+    });
+    expect(orders.AwaitAcceptance.Catch[0]).toEqual({
+      ErrorEquals: ['States.Timeout'],
+      ResultPath: '$.data.awaited',
+      Next: 'Publish OrderTimedOut',
+    });
+    expect(orders['Publish OrderTimedOut'].Next).toBe('CancelOrder');
   });
 
   it.each(machines.map((m) => [m.logicalId, m.definition]))(

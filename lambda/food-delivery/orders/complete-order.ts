@@ -1,5 +1,10 @@
 import { taskHandler } from '../../runtime';
 import { completeOrder, Order } from './orders';
 
-/** Orders ▸ CompleteOrder: the food was delivered. Emits OrderCompleted. */
-export const handler = taskHandler((order: Order) => completeOrder(order));
+/** Orders ▸ CompleteOrder: the restaurant accepted; the order goes ahead. Emits OrderCompleted. */
+export const handler = taskHandler(
+  ({ awaited, ...order }: Order & { awaited?: { data?: { etaMinutes?: number } } }) => ({
+    ...completeOrder(order),
+    etaMinutes: awaited?.data?.etaMinutes,
+  }),
+);
