@@ -11,3 +11,4 @@ export * from './bundling/handler-bundler';
 export * from './bundling/bundle';
 export * from './checks/validation-error';
 export * from './checks/boundary';
+export * from './runtime';

@@ -178,11 +178,8 @@ export class SagaWiring {
           `Emit${failureEvent.name}`,
           failureEvent.name,
           'End',
-          {
-            'reason.$': '$.error.Cause',
-            'error.$': '$.error.Error',
-            'input.$': '$.data',
-          },
+          // The workflow's data plus Error and Cause: consumers correlate it like any other event.
+          'States.JsonMerge($.data, $.error, false)',
         );
         terminal.next(workflowFailed);
         this.tailState = terminal;

@@ -88,12 +88,11 @@ describe('saga compensation', () => {
       });
     });
 
-    it('publishes the failure event with the reason, then WorkflowFailed, then fails with the original error', () => {
-      expect(s['Publish CheckoutCancelled'].Parameters.Entries[0].Detail.data).toEqual({
-        'reason.$': '$.error.Cause',
-        'error.$': '$.error.Error',
-        'input.$': '$.data',
-      });
+    it('publishes the failure event with the data and the reason, then WorkflowFailed, then fails with the original error', () => {
+      // The workflow's data (so consumers can correlate it) plus Error and Cause.
+      expect(s['Publish CheckoutCancelled'].Parameters.Entries[0].Detail['data.$']).toBe(
+        'States.JsonMerge($.data, $.error, false)',
+      );
       expect(s['Publish CheckoutCancelled'].Next).toBe('Publish WorkflowFailed');
       expect(s['Publish WorkflowFailed'].Next).toBe('Failed');
       expect(s.Failed).toEqual({

@@ -114,11 +114,14 @@ export class AwaitBroker {
     }
     try {
       if (!(await this.store.keepEvent({ key, eventId: output.eventId, output, expiresAt }))) {
-        this.log.warn('another event is already pending for this key; this one is dropped', {
+        // An event is already pending (the first one wins, or it was put back after a
+        // failed resume): still try to pair it, this delivery may be the retry.
+        this.log.warn('another event is already pending for this key; this one is not kept', {
           key,
           eventId: output.eventId,
         });
-        return 'kept';
+        const outcome = await this.pair(key);
+        return outcome === 'waiting' ? 'kept' : outcome;
       }
       const outcome = await this.pair(key);
       if (outcome === 'waiting') {
@@ -141,7 +144,13 @@ export class AwaitBroker {
     for (let round = 0; round < MAX_PAIRING_ROUNDS; round++) {
       const event = await this.store.takeEvent(key);
       if (!event) return 'waiting';
-      const waiter = await this.store.takeWaiter(key);
+      let waiter: Waiter | undefined;
+      try {
+        waiter = await this.store.takeWaiter(key);
+      } catch (error) {
+        await this.store.keepEvent(event);
+        throw error;
+      }
       if (waiter) return this.resume(waiter, event);
       await this.store.keepEvent(event);
       // The waiter may have registered while the event was out of the store.

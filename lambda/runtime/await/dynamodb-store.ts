@@ -27,8 +27,9 @@ export class DynamoDbAwaitStore implements AwaitStorePort {
         executionArn: { S: waiter.executionArn },
         expiresAt: { N: String(waiter.expiresAt) },
       },
-      'attribute_not_exists(pk) OR executionArn = :arn',
-      { ':arn': { S: waiter.executionArn } },
+      // An expired item may linger until DynamoDB's TTL sweep: it must not block a new one.
+      'attribute_not_exists(pk) OR executionArn = :arn OR expiresAt < :now',
+      { ':arn': { S: waiter.executionArn }, ':now': nowValue() },
     );
   }
 
@@ -63,7 +64,8 @@ export class DynamoDbAwaitStore implements AwaitStorePort {
         output: { S: JSON.stringify(event.output) },
         expiresAt: { N: String(event.expiresAt) },
       },
-      'attribute_not_exists(pk)',
+      'attribute_not_exists(pk) OR expiresAt < :now',
+      { ':now': nowValue() },
     );
   }
 
@@ -82,7 +84,8 @@ export class DynamoDbAwaitStore implements AwaitStorePort {
   public async markSeen(eventId: string, expiresAt: number): Promise<boolean> {
     return this.conditionalPut(
       { pk: { S: `D#${eventId}` }, expiresAt: { N: String(expiresAt) } },
-      'attribute_not_exists(pk)',
+      'attribute_not_exists(pk) OR expiresAt < :now',
+      { ':now': nowValue() },
     );
   }
 
@@ -95,7 +98,7 @@ export class DynamoDbAwaitStore implements AwaitStorePort {
   private async conditionalPut(
     item: Record<string, { S: string } | { N: string }>,
     condition: string,
-    values?: Record<string, { S: string }>,
+    values?: Record<string, { S: string } | { N: string }>,
   ): Promise<boolean> {
     try {
       await this.client.send(
@@ -130,4 +133,8 @@ export class DynamoDbAwaitStore implements AwaitStorePort {
     if (!item || Number(item.expiresAt?.N ?? Infinity) < Date.now() / 1000) return undefined;
     return item;
   }
+}
+
+function nowValue(): { N: string } {
+  return { N: String(Math.floor(Date.now() / 1000)) };
 }

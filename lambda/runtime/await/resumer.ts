@@ -80,10 +80,10 @@ async function register(
     );
   }
   const key = awaitKey(config.name, String(request.correlationValue));
-  // Remember the waiter a little longer than it can wait, then let TTL clean up.
+  // Remember the waiter a little longer than it can wait; after that a new execution may take the key.
   return b.register(
     { key, token: request.token, executionArn: request.executionArn },
-    config.timeoutSeconds + 3600,
+    config.timeoutSeconds + 60,
   );
 }
 

@@ -1,0 +1,213 @@
+// Run: npx cdk synth EcommerceFraud
+import * as path from 'node:path';
+import { Duration, Stack, StackProps } from 'aws-cdk-lib';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { BoundedContext, DomainEventBus } from '../../lib';
+
+const handlers = path.join(__dirname, '..', '..', 'lambda', 'ecommerce-fraud');
+const entry = (file: string) => path.join(handlers, file);
+
+/**
+ * The e-commerce system of "Key Differences In Implementing Service
+ * Orchestration vs. Choreography": fraud detection added by events, a payment
+ * saga that refunds when fraud is suspected, stock released when the payment
+ * fails, and delivery that ships only after an explicit NoFraudDetected.
+ */
+export class EcommerceFraudStack extends Stack {
+  public readonly bus: DomainEventBus;
+  public readonly customers: BoundedContext<'CustomerRegistered'>;
+  public readonly orders: BoundedContext<
+    'OrderPlaced' | 'OrderCompleted' | 'OrderCancelled' | 'OrderStalled'
+  >;
+  public readonly fraudDetection: BoundedContext<'PossibleFraud' | 'NoFraudDetected'>;
+  public readonly inventory: BoundedContext<
+    'StockReserved' | 'StockReleased' | 'StockCommitted' | 'ReservationExpired'
+  >;
+  public readonly payments: BoundedContext<
+    | 'PaymentCharged'
+    | 'PaymentRefunded'
+    | 'PaymentCaptured'
+    | 'PaymentFailed'
+    | 'FraudCheckTimedOut'
+  >;
+  public readonly delivery: BoundedContext<
+    'ShipmentPrepared' | 'OrderShipped' | 'ShipmentCancelled' | 'ShipmentOnHold'
+  >;
+
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+    const bus = (this.bus = new DomainEventBus(this, 'Bus', { appName: 'shop' }));
+    const customers = (this.customers = new BoundedContext(this, 'Customers', {
+      bus,
+      events: ['CustomerRegistered'],
+    }));
+    const orders = (this.orders = new BoundedContext(this, 'Orders', {
+      bus,
+      events: ['OrderPlaced', 'OrderCompleted', 'OrderCancelled', 'OrderStalled'],
+    }));
+    const fraud = (this.fraudDetection = new BoundedContext(this, 'FraudDetection', {
+      bus,
+      events: ['PossibleFraud', 'NoFraudDetected'],
+    }));
+    const inventory = (this.inventory = new BoundedContext(this, 'Inventory', {
+      bus,
+      events: ['StockReserved', 'StockReleased', 'StockCommitted', 'ReservationExpired'],
+    }));
+    const payments = (this.payments = new BoundedContext(this, 'Payments', {
+      bus,
+      events: [
+        'PaymentCharged',
+        'PaymentRefunded',
+        'PaymentCaptured',
+        'PaymentFailed',
+        'FraudCheckTimedOut',
+      ],
+    }));
+    const delivery = (this.delivery = new BoundedContext(this, 'Delivery', {
+      bus,
+      events: ['ShipmentPrepared', 'OrderShipped', 'ShipmentCancelled', 'ShipmentOnHold'],
+    }));
+
+    customers.workflow(
+      customers.task('RegisterCustomer', {
+        entry: entry('customers/register-customer.ts'),
+        emits: 'CustomerRegistered',
+      }),
+    );
+
+    // Orders: place the order, then wait for the outcome decided by the other contexts.
+    const cancelOrder = orders.task('CancelOrder', {
+      entry: entry('orders/cancel-order.ts'),
+      emits: 'OrderCancelled',
+    });
+    orders.workflow(
+      orders
+        .task('PlaceOrder', { entry: entry('orders/place-order.ts'), emits: 'OrderPlaced' })
+        .next(
+          orders
+            .await('AwaitOutcome', {
+              events: [delivery.event('OrderShipped'), payments.event('PaymentFailed')],
+              correlateBy: 'orderId',
+              timeout: Duration.hours(1),
+              onTimeout: 'OrderStalled',
+            })
+            .when(
+              delivery.event('OrderShipped'),
+              orders.task('CompleteOrder', {
+                entry: entry('orders/complete-order.ts'),
+                emits: 'OrderCompleted',
+              }),
+            )
+            .when(payments.event('PaymentFailed'), cancelOrder)
+            .whenTimedOut(cancelOrder),
+        ),
+    );
+
+    // FraudDetection was added later, by events only: nobody's workflow changed.
+    fraud.on(orders.event('OrderPlaced'));
+    fraud.on(customers.event('CustomerRegistered'));
+    fraud.workflow(
+      fraud
+        .task('AssessRisk', { entry: entry('fraud-detection/assess-risk.ts') })
+        .next(
+          new sfn.Choice(this, 'Risky?')
+            .when(
+              sfn.Condition.booleanEquals('$.data.suspicious', true),
+              fraud.emit('PossibleFraud'),
+            )
+            .otherwise(fraud.emit('NoFraudDetected')),
+        ),
+    );
+
+    // Inventory: reserve, and release the stock if the payment fails or never comes.
+    inventory.on(orders.event('OrderPlaced'));
+    inventory.workflow(
+      inventory
+        .task('ReserveStock', {
+          entry: entry('inventory/reserve-stock.ts'),
+          emits: 'StockReserved',
+          compensate: { entry: entry('inventory/release-stock.ts'), emits: 'StockReleased' },
+        })
+        .next(
+          inventory
+            .await('AwaitPayment', {
+              events: [payments.event('PaymentCaptured'), payments.event('PaymentFailed')],
+              correlateBy: 'orderId',
+              timeout: Duration.minutes(30),
+              onTimeout: 'ReservationExpired',
+            })
+            .when(payments.event('PaymentCaptured'), inventory.emit('StockCommitted'))
+            .when(
+              payments.event('PaymentFailed'),
+              inventory.fail('PaymentFailed', {
+                error: 'PaymentFailed',
+                cause: 'the payment for the reserved stock failed',
+              }),
+            ),
+        ),
+    );
+
+    // Payments: a saga. Charge, then capture only once fraud detection says no;
+    // possible fraud or no verdict in time refunds the charge.
+    payments.on(inventory.event('StockReserved'));
+    payments.workflow(
+      payments
+        .task('ChargePayment', {
+          entry: entry('payments/charge-payment.ts'),
+          emits: 'PaymentCharged',
+          compensate: { entry: entry('payments/refund-payment.ts'), emits: 'PaymentRefunded' },
+        })
+        .next(
+          payments
+            .await('AwaitFraudCheck', {
+              events: [fraud.event('NoFraudDetected'), fraud.event('PossibleFraud')],
+              correlateBy: 'orderId',
+              timeout: Duration.minutes(15),
+              onTimeout: 'FraudCheckTimedOut',
+            })
+            .when(fraud.event('NoFraudDetected'), payments.emit('PaymentCaptured'))
+            .when(
+              fraud.event('PossibleFraud'),
+              payments.fail('FraudSuspected', {
+                error: 'PossibleFraud',
+                cause: 'fraud detection flagged the order',
+              }),
+            ),
+        ),
+      { failureEvent: 'PaymentFailed' },
+    );
+
+    // Delivery ships only after an explicit NoFraudDetected.
+    delivery.on(payments.event('PaymentCaptured'));
+    const cancelShipment = delivery.task('CancelShipment', {
+      entry: entry('delivery/cancel-shipment.ts'),
+      emits: 'ShipmentCancelled',
+    });
+    delivery.workflow(
+      delivery
+        .task('PrepareShipment', {
+          entry: entry('delivery/prepare-shipment.ts'),
+          emits: 'ShipmentPrepared',
+        })
+        .next(
+          delivery
+            .await('AwaitFraudClearance', {
+              events: [fraud.event('NoFraudDetected'), fraud.event('PossibleFraud')],
+              correlateBy: 'orderId',
+              timeout: Duration.minutes(15),
+              onTimeout: 'ShipmentOnHold',
+            })
+            .when(
+              fraud.event('NoFraudDetected'),
+              delivery.task('ShipOrder', {
+                entry: entry('delivery/ship-order.ts'),
+                emits: 'OrderShipped',
+              }),
+            )
+            .when(fraud.event('PossibleFraud'), cancelShipment)
+            .whenTimedOut(cancelShipment),
+        ),
+    );
+  }
+}

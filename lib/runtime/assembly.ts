@@ -1,0 +1,223 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CfnTemplate, fakeIdentity, resolveIntrinsics, resolveStateMachines } from './cfn-resolve';
+
+/** A Lambda function of the app, mapped to its bundle in the assembly. */
+export interface LocalFunctionSpec {
+  readonly logicalId: string;
+  readonly stackName: string;
+  readonly arn: string;
+  readonly name: string;
+  /** The folder of the bundle (`cdk.out/asset.<hash>`). */
+  readonly codeDir: string;
+  /** `index.handler` */
+  readonly handler: string;
+  readonly environment: Record<string, string>;
+  readonly timeoutSeconds: number;
+  readonly memorySize: number;
+  /** `aws:cdk:path`, when the assembly has path metadata. */
+  readonly constructPath?: string;
+}
+
+/** A state machine of the app, its definition resolved to plain JSON. */
+export interface LocalStateMachineSpec {
+  readonly logicalId: string;
+  readonly stackName: string;
+  readonly arn: string;
+  readonly name: string;
+  readonly definition: Record<string, unknown>;
+  /** The bounded context it belongs to, read from the sources it publishes (`orders`). */
+  readonly contextName?: string;
+}
+
+/** A target of an EventBridge rule. */
+export interface LocalRuleTarget {
+  readonly Arn: string;
+  readonly Id: string;
+  readonly Input?: string;
+  readonly InputPath?: string;
+  readonly InputTransformer?: { InputPathsMap?: Record<string, string>; InputTemplate: string };
+  readonly DeadLetterConfig?: { Arn: string };
+  readonly RetryPolicy?: { MaximumRetryAttempts?: number; MaximumEventAgeInSeconds?: number };
+}
+
+/** An EventBridge rule of the app. */
+export interface LocalRuleSpec {
+  readonly logicalId: string;
+  readonly stackName: string;
+  /** The bus name (its logical id when the bus is defined in the app). */
+  readonly eventBusName: string;
+  readonly eventPattern: Record<string, unknown>;
+  readonly targets: LocalRuleTarget[];
+  readonly description?: string;
+}
+
+/** A DynamoDB table of the app. */
+export interface LocalTableSpec {
+  readonly logicalId: string;
+  readonly partitionKey: string;
+  readonly ttlAttribute?: string;
+}
+
+/** Everything the local runtime reads from a cloud assembly. */
+export interface LocalAppSpec {
+  readonly tables: LocalTableSpec[];
+  readonly functions: LocalFunctionSpec[];
+  readonly stateMachines: LocalStateMachineSpec[];
+  readonly rules: LocalRuleSpec[];
+  /** Bus logical ids (= their local names). */
+  readonly eventBuses: string[];
+}
+
+/** Thrown when a directory is not a usable cloud assembly. */
+export class AssemblyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AssemblyError';
+  }
+}
+
+type MutableSpec = { -readonly [K in keyof LocalAppSpec]: LocalAppSpec[K] };
+
+interface Manifest {
+  artifacts?: Record<
+    string,
+    { type: string; properties?: { templateFile?: string }; displayName?: string }
+  >;
+}
+
+interface AssetManifest {
+  files?: Record<string, { source: { path: string; packaging?: string } }>;
+}
+
+/** Read a cloud assembly directory (`cdk.out`) into what the local runtime runs. */
+export function loadAssembly(dir: string): LocalAppSpec {
+  const manifestFile = path.join(dir, 'manifest.json');
+  if (!fs.existsSync(manifestFile)) {
+    throw new AssemblyError(
+      `no cloud assembly at ${path.resolve(dir)} (manifest.json is missing). Run 'npx cdk synth' first, or pass the directory it wrote with --app.`,
+    );
+  }
+  const manifest = readJson<Manifest>(manifestFile);
+  const spec: MutableSpec = {
+    tables: [],
+    functions: [],
+    stateMachines: [],
+    rules: [],
+    eventBuses: [],
+  };
+  for (const [stackName, artifact] of Object.entries(manifest.artifacts ?? {})) {
+    if (artifact.type !== 'aws:cloudformation:stack' || !artifact.properties?.templateFile)
+      continue;
+    const template = readJson<
+      CfnTemplate & { Resources?: Record<string, { Metadata?: Record<string, unknown> }> }
+    >(path.join(dir, artifact.properties.templateFile));
+    const assets = readAssetManifest(dir, stackName);
+    readStack(dir, stackName, template, assets, spec);
+  }
+  if (spec.stateMachines.length === 0 && spec.functions.length === 0) {
+    throw new AssemblyError(
+      `the cloud assembly at ${path.resolve(dir)} has no state machine and no Lambda function to run`,
+    );
+  }
+  return spec;
+}
+
+function readStack(
+  dir: string,
+  stackName: string,
+  template: CfnTemplate,
+  assets: AssetManifest,
+  spec: MutableSpec,
+): void {
+  const resolve = (v: unknown) => resolveIntrinsics(v, template);
+  for (const [logicalId, resource] of Object.entries(template.Resources ?? {})) {
+    const props = (resource.Properties ?? {}) as Record<string, any>;
+    const metadata = (resource as { Metadata?: Record<string, unknown> }).Metadata;
+    if (resource.Type === 'AWS::Lambda::Function' && props.Code?.S3Key) {
+      const codeDir = codeDirOf(dir, assets, String(resolve(props.Code.S3Key)));
+      if (!codeDir) continue;
+      const identity = fakeIdentity(logicalId, resource.Type);
+      spec.functions.push({
+        logicalId,
+        stackName,
+        arn: identity.arn,
+        name: identity.ref,
+        codeDir,
+        handler: props.Handler ?? 'index.handler',
+        environment: stringValues(
+          resolve(props.Environment?.Variables ?? {}) as Record<string, unknown>,
+        ),
+        timeoutSeconds: props.Timeout ?? 3,
+        memorySize: props.MemorySize ?? 128,
+        constructPath: metadata?.['aws:cdk:path'] as string | undefined,
+      });
+    } else if (resource.Type === 'AWS::Events::Rule' && props.EventPattern) {
+      spec.rules.push({
+        logicalId,
+        stackName,
+        eventBusName: busName(resolve(props.EventBusName ?? 'default')),
+        eventPattern: resolve(props.EventPattern) as Record<string, unknown>,
+        targets: resolve(props.Targets ?? []) as LocalRuleTarget[],
+        description: props.Description,
+      });
+    } else if (resource.Type === 'AWS::DynamoDB::Table') {
+      const hash = (props.KeySchema as { AttributeName: string; KeyType: string }[]).find(
+        (k) => k.KeyType === 'HASH',
+      );
+      spec.tables.push({
+        logicalId,
+        partitionKey: hash?.AttributeName ?? 'pk',
+        ttlAttribute: props.TimeToLiveSpecification?.Enabled
+          ? props.TimeToLiveSpecification.AttributeName
+          : undefined,
+      });
+    } else if (resource.Type === 'AWS::Events::EventBus') {
+      spec.eventBuses.push(logicalId);
+    }
+  }
+  for (const machine of resolveStateMachines(template)) {
+    spec.stateMachines.push({
+      ...machine,
+      stackName,
+      name: machine.logicalId,
+      contextName: contextOf(machine.definition),
+    });
+  }
+}
+
+/** The bus name from a name or an ARN. */
+export function busName(value: unknown): string {
+  const text = String(value);
+  const i = text.indexOf(':event-bus/');
+  return i >= 0 ? text.slice(i + ':event-bus/'.length) : text;
+}
+
+function codeDirOf(dir: string, assets: AssetManifest, s3Key: string): string | undefined {
+  const hash = s3Key.replace(/\.zip$/, '');
+  const source = assets.files?.[hash]?.source;
+  if (!source) return undefined;
+  const codeDir = path.resolve(dir, source.path);
+  return fs.existsSync(codeDir) ? codeDir : undefined;
+}
+
+function readAssetManifest(dir: string, stackName: string): AssetManifest {
+  const file = path.join(dir, `${stackName}.assets.json`);
+  return fs.existsSync(file) ? readJson<AssetManifest>(file) : {};
+}
+
+function contextOf(definition: Record<string, unknown>): string | undefined {
+  const text = JSON.stringify(definition);
+  const match = /"Source":"[a-z0-9-]+\.([a-z0-9-]+)"/.exec(text);
+  return match?.[1];
+}
+
+function stringValues(values: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(values).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
+  );
+}
+
+function readJson<T>(file: string): T {
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
+}

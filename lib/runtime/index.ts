@@ -1,0 +1,11 @@
+export * from './local-runtime';
+export * from './record';
+export * from './faults';
+export * from './clock';
+export * from './assembly';
+export { matchesEventPattern, validateEventPattern } from './event-pattern';
+export type { EventPattern } from './event-pattern';
+export { targetInput, jsonPath } from './input-transformer';
+export { resolveIntrinsics, resolveStateMachines, fakeIdentity } from './cfn-resolve';
+export { UnsupportedCallError } from './sdk-interceptor';
+export type { PutEventsEntry } from './event-router';

@@ -1,0 +1,166 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import Module from 'node:module';
+import * as path from 'node:path';
+import { LocalFunctionSpec } from './assembly';
+import { VirtualClock } from './clock';
+import { FaultInjector } from './faults';
+import { RunRecord } from './record';
+
+/** What runs inside an invocation, for log attribution. */
+export interface InvocationScope {
+  readonly invocationId: string;
+  readonly logs: unknown[];
+}
+
+/** The invocation the current async call chain belongs to. */
+export const currentInvocation = new AsyncLocalStorage<InvocationScope>();
+
+type Handler = (event: unknown, context: unknown) => Promise<unknown>;
+
+/**
+ * Runs the app's real Lambda bundles in this process, with each function's
+ * environment and a Lambda context object, capturing their logs.
+ */
+export class LambdaHost {
+  private readonly handlers = new Map<string, Handler>();
+  private readonly byArn = new Map<string, LocalFunctionSpec>();
+
+  constructor(
+    functions: LocalFunctionSpec[],
+    private readonly clock: VirtualClock,
+    private readonly faults: FaultInjector,
+    private readonly record: RunRecord,
+    private readonly region: string,
+    private readonly beforeLoad: () => void,
+  ) {
+    for (const fn of functions) {
+      this.byArn.set(fn.arn, fn);
+      this.byArn.set(fn.name, fn);
+      this.byArn.set(fn.logicalId, fn);
+    }
+  }
+
+  /** The function known by ARN, name or logical id. */
+  public find(ref: string): LocalFunctionSpec | undefined {
+    return this.byArn.get(ref) ?? this.byArn.get(ref.split(':').pop() ?? '');
+  }
+
+  /** Invoke a function and return its result; its error is rethrown with the same name. */
+  public async invoke(ref: string, event: unknown, cause?: string): Promise<unknown> {
+    const fn = this.find(ref);
+    if (!fn)
+      throw Object.assign(new Error(`no Lambda function '${ref}' in the app`), {
+        name: 'Lambda.ResourceNotFoundException',
+      });
+    const scope: InvocationScope = { invocationId: randomUUID(), logs: [] };
+    const entry = this.record.addInvocation({
+      functionId: fn.logicalId,
+      constructPath: fn.constructPath,
+      task: fn.environment.ENSEMBLE_TASK,
+      at: this.clock.iso(),
+      input: event,
+      logs: scope.logs,
+      cause,
+    });
+    try {
+      this.faults.check([
+        fn.environment.ENSEMBLE_TASK,
+        fn.logicalId,
+        fn.constructPath,
+        fn.constructPath?.replace(/\/Resource$/, ''),
+      ]);
+      const handler = this.load(fn);
+      const output = await currentInvocation.run(scope, () => {
+        this.applyEnvironment(fn);
+        return handler(event, this.lambdaContext(fn, scope.invocationId));
+      });
+      entry.output = output;
+      return output;
+    } catch (error) {
+      entry.error = { name: (error as Error).name, message: (error as Error).message };
+      throw error;
+    }
+  }
+
+  private load(fn: LocalFunctionSpec): Handler {
+    const existing = this.handlers.get(fn.logicalId);
+    if (existing) return existing;
+    const [file, exportName] = splitHandler(fn.handler);
+    this.applyEnvironment(fn);
+    const mod = loadBundle(path.join(fn.codeDir, file));
+    this.beforeLoad();
+    const handler = mod[exportName];
+    if (typeof handler !== 'function') {
+      throw new Error(`${fn.logicalId}: ${fn.handler} is not a function in ${fn.codeDir}`);
+    }
+    this.handlers.set(fn.logicalId, handler as Handler);
+    return handler as Handler;
+  }
+
+  /**
+   * Set the function's environment. One process serves every function, so
+   * variables are set before each invocation; handlers that read them at load
+   * time or at the start of an invocation see their own.
+   */
+  private applyEnvironment(fn: LocalFunctionSpec): void {
+    Object.assign(process.env, {
+      AWS_REGION: this.region,
+      AWS_DEFAULT_REGION: this.region,
+      AWS_LAMBDA_FUNCTION_NAME: fn.name,
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memorySize),
+      AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+      ...fn.environment,
+    });
+  }
+
+  private lambdaContext(fn: LocalFunctionSpec, requestId: string) {
+    const deadline = Date.now() + fn.timeoutSeconds * 1000;
+    return {
+      functionName: fn.name,
+      functionVersion: '$LATEST',
+      invokedFunctionArn: fn.arn,
+      memoryLimitInMB: String(fn.memorySize),
+      awsRequestId: requestId,
+      logGroupName: `/aws/lambda/${fn.name}`,
+      logStreamName: `local/${requestId}`,
+      callbackWaitsForEmptyEventLoop: true,
+      getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+      done: () => undefined,
+      fail: () => undefined,
+      succeed: () => undefined,
+    };
+  }
+}
+
+type InternalModule = Module & {
+  _compile(content: string, filename: string): void;
+  paths: string[];
+};
+type ModuleStatics = { _nodeModulePaths(dir: string): string[] };
+
+/**
+ * Load a bundle as Lambda would, except that modules it leaves external
+ * (`@aws-sdk/*`, which the Lambda runtime provides) are also looked up from
+ * the working directory and from this library, so that an assembly written
+ * anywhere (a temp folder in tests) runs with the project's SDK.
+ */
+function loadBundle(file: string): Record<string, unknown> {
+  const statics = Module as unknown as ModuleStatics;
+  const mod = new Module(file, module) as InternalModule;
+  mod.filename = file;
+  mod.paths = [
+    ...statics._nodeModulePaths(path.dirname(file)),
+    ...statics._nodeModulePaths(process.cwd()),
+    ...statics._nodeModulePaths(__dirname),
+  ];
+  mod._compile(fs.readFileSync(file, 'utf8'), file);
+  mod.loaded = true;
+  return mod.exports as Record<string, unknown>;
+}
+
+function splitHandler(handler: string): [string, string] {
+  const dot = handler.lastIndexOf('.');
+  return [`${handler.slice(0, dot)}.js`, handler.slice(dot + 1)];
+}

@@ -1,0 +1,328 @@
+import { Duration, Stage } from 'aws-cdk-lib';
+import { busName, loadAssembly, LocalAppSpec, LocalRuleSpec, LocalRuleTarget } from './assembly';
+import { VirtualClock } from './clock';
+import { LocalDynamoDbTable } from './dynamodb-table';
+import { EventRouter, PutEventsEntry } from './event-router';
+import { StateMachineExecutor, statesError, TokenWait } from './executor';
+import { FaultInjector, FaultSpec } from './faults';
+import { currentInvocation, LambdaHost } from './lambda-host';
+import { RecordedExecution, RunRecord } from './record';
+import { SdkCall, SdkInterceptor, UnsupportedCallError } from './sdk-interceptor';
+
+/** Options of a {@link LocalRuntime}. */
+export interface LocalRuntimeOptions {
+  /** @default '123456789012' */
+  readonly account?: string;
+  /** @default 'us-east-1' */
+  readonly region?: string;
+  /** Where the virtual clock starts. @default 2026-01-01T12:00:00Z */
+  readonly startTime?: Date;
+  /** Print the handlers' log lines as they are written. @default false - logs are kept in the record only */
+  readonly echoLogs?: boolean;
+  /** Seed of the fault injector's random generator. @default 42 */
+  readonly seed?: number;
+}
+
+/**
+ * Runs a synthesized app end to end in this process, offline: the real
+ * handler bundles from the cloud assembly, the state machine definitions as
+ * deployed, the bus's rules with EventBridge's matching, and the AWS SDK calls
+ * of the handlers served locally. Time is virtual.
+ *
+ * @example
+ * const runtime = LocalRuntime.fromAssembly('cdk.out');
+ * runtime.startExecution('orders', { metadata: { correlationId: 'c-1' }, data: order });
+ * await runtime.settle();
+ * runtime.record.events('OrderPlaced');
+ */
+export class LocalRuntime {
+  /** Load a cloud assembly directory (`cdk.out`). */
+  public static fromAssembly(dir: string, options: LocalRuntimeOptions = {}): LocalRuntime {
+    return new LocalRuntime(loadAssembly(dir), options);
+  }
+
+  /**
+   * Synthesize an app or stage and load it. Bundling must be on for the
+   * stacks to run (it is unless `aws:cdk:bundling-stacks` excludes them).
+   */
+  public static fromApp(app: Stage, options: LocalRuntimeOptions = {}): LocalRuntime {
+    return LocalRuntime.fromAssembly(app.synth().directory, options);
+  }
+
+  /** Everything that happened. */
+  public readonly record = new RunRecord();
+  /** The runtime's clock: only {@link advance} moves it. */
+  public readonly clock: VirtualClock;
+  /** Make handlers fail on purpose. */
+  public readonly faults: FaultInjector;
+  /** What was loaded from the assembly. */
+  public readonly app: LocalAppSpec;
+
+  private readonly host: LambdaHost;
+  private readonly router: EventRouter;
+  private readonly executors = new Map<string, StateMachineExecutor>();
+  private readonly tables = new Map<string, LocalDynamoDbTable>();
+  private readonly tokens = new Map<string, TokenWait>();
+  private readonly interceptor = new SdkInterceptor();
+  private readonly restoreStdout: () => void;
+  private active = 0;
+  private readonly failures: Error[] = [];
+
+  constructor(app: LocalAppSpec, options: LocalRuntimeOptions = {}) {
+    this.app = app;
+    const account = options.account ?? '123456789012';
+    const region = options.region ?? 'us-east-1';
+    this.clock = new VirtualClock(options.startTime);
+    this.faults = new FaultInjector(options.seed);
+    this.host = new LambdaHost(app.functions, this.clock, this.faults, this.record, region, () =>
+      this.interceptor.patchLoaded(),
+    );
+    this.router = new EventRouter(
+      app.rules,
+      this.clock,
+      this.record,
+      (t, i, r) => this.dispatch(t, i, r),
+      (w) => this.track(w),
+      account,
+      region,
+    );
+    for (const table of app.tables) {
+      this.tables.set(
+        table.logicalId,
+        new LocalDynamoDbTable(table.logicalId, table.partitionKey, table.ttlAttribute, () =>
+          this.clock.now(),
+        ),
+      );
+    }
+    const services = {
+      clock: this.clock,
+      record: this.record,
+      invokeFunction: (ref: string, payload: unknown, cause: string) =>
+        this.host.invoke(ref, payload, cause),
+      putEvents: (entries: unknown[], by: string) =>
+        this.router.put(entries as PutEventsEntry[], by),
+      busy: () => this.busy(),
+      pause: () => {
+        this.active--;
+        return () => {
+          this.active++;
+        };
+      },
+    };
+    for (const machine of app.stateMachines) {
+      const executor = new StateMachineExecutor(machine, services, this.tokens);
+      for (const key of [machine.arn, machine.logicalId, machine.contextName])
+        if (key) this.executors.set(key, executor);
+    }
+    this.recordRuleTargets(app.rules);
+    this.interceptor.install((call) => this.serveSdk(call));
+    this.restoreStdout = captureLogs(options.echoLogs ?? false);
+  }
+
+  /**
+   * Start a workflow directly, as `StartExecution` would.
+   *
+   * @param stateMachine the context name (`orders`), the state machine's logical id or its ARN
+   */
+  public startExecution(stateMachine: string, input: unknown, name?: string): RecordedExecution {
+    return this.executor(stateMachine).start(input, 'direct', name);
+  }
+
+  /** Put events on a bus, as a client's `PutEvents` would. */
+  public putEvents(entries: PutEventsEntry[]): ReturnType<EventRouter['put']> {
+    const bus = this.app.eventBuses[0];
+    return this.router.put(
+      entries.map((e) => ({ EventBusName: bus, ...e })),
+      'test',
+    );
+  }
+
+  /**
+   * Wait until nothing is running: every started execution is finished or
+   * waiting (for an event or for time to pass), every event delivered.
+   */
+  public async settle(): Promise<void> {
+    for (let idleRounds = 0; idleRounds < 3;) {
+      await new Promise((resolve) => setImmediate(resolve));
+      idleRounds = this.active === 0 ? idleRounds + 1 : 0;
+    }
+    this.throwFailures();
+  }
+
+  /**
+   * Let time pass: timers (Wait states, await and workflow timeouts, TTLs) due
+   * in that time fire in order, each followed by the work it starts.
+   */
+  public async advance(duration: Duration | number): Promise<void> {
+    const ms = typeof duration === 'number' ? duration : duration.toMilliseconds();
+    const until = this.clock.now() + ms;
+    await this.settle();
+    while (this.clock.fireDue(until) > 0) await this.settle();
+  }
+
+  /** Executions of a context (or state machine logical id), oldest first. */
+  public executions(contextName?: string): RecordedExecution[] {
+    return this.record.executions(contextName);
+  }
+
+  /** Make a handler (task name, function logical id or construct path) fail; see {@link FaultSpec}. */
+  public injectFault(target: string, spec: FaultSpec): void {
+    this.faults.inject(target, spec);
+  }
+
+  /** Undo the SDK and log interception. Call when done (tests: in afterAll). */
+  public dispose(): void {
+    for (const executor of new Set(this.executors.values())) executor.abandon();
+    this.interceptor.uninstall();
+    this.restoreStdout();
+  }
+
+  private executor(ref: string): StateMachineExecutor {
+    const executor = this.executors.get(ref) ?? this.executors.get(ref.split(':').pop() ?? '');
+    if (!executor) {
+      const known = this.app.stateMachines.map((m) => m.contextName ?? m.logicalId).join(', ');
+      throw statesError(
+        'StateMachineDoesNotExist',
+        `no state machine '${ref}' in the app; it has ${known}`,
+      );
+    }
+    return executor;
+  }
+
+  private async dispatch(
+    target: LocalRuleTarget,
+    input: unknown,
+    rule: LocalRuleSpec,
+  ): Promise<void> {
+    const arn = target.Arn;
+    if (arn.includes(':states:') && arn.includes(':stateMachine:')) {
+      this.executor(arn).start(input, rule.logicalId);
+    } else if (arn.includes(':lambda:')) {
+      // Asynchronous invocation: Lambda retries twice before its own dead-letter queue.
+      await this.host.invoke(arn, input, rule.logicalId);
+    } else if (arn.includes(':logs:') || arn.includes(':sqs:')) {
+      // Audit log and queues: the record already holds the event.
+    } else {
+      throw new UnsupportedCallError(`rule targets of type ${arn.split(':')[2]} (${arn})`);
+    }
+  }
+
+  private async serveSdk(call: SdkCall): Promise<unknown> {
+    const by = currentInvocation.getStore() ? 'handler' : 'test';
+    const input = call.input as Record<string, any>;
+    switch (`${call.service}.${call.action}`) {
+      case 'EventBridge.PutEvents':
+        return this.router.put(input.Entries ?? [], by);
+      case 'SFN.SendTaskSuccess':
+        return this.sendTask(input.taskToken, (w) => w.resolve(JSON.parse(input.output)));
+      case 'SFN.SendTaskFailure':
+        return this.sendTask(input.taskToken, (w) =>
+          w.reject(statesError(input.error ?? 'TaskFailed', input.cause ?? '')),
+        );
+      case 'SFN.SendTaskHeartbeat':
+        return this.sendTask(input.taskToken, () => undefined);
+      case 'SFN.StartExecution': {
+        const execution = this.executor(input.stateMachineArn).start(
+          JSON.parse(input.input ?? '{}'),
+          by,
+          input.name,
+        );
+        return { executionArn: execution.executionArn, startDate: new Date(this.clock.now()) };
+      }
+      default:
+        if (call.service === 'DynamoDB')
+          return this.table(input.TableName).handle(call.action, input);
+        throw new UnsupportedCallError(`${call.service}.${call.action}`);
+    }
+  }
+
+  private sendTask(token: string, apply: (wait: TokenWait) => void): Record<string, never> {
+    const wait = this.tokens.get(token);
+    if (!wait) {
+      throw statesError(
+        token?.includes('#') ? 'TaskTimedOut' : 'InvalidToken',
+        'the task token is not waited on (timed out, finished or unknown)',
+      );
+    }
+    apply(wait);
+    return {};
+  }
+
+  private table(name: string): LocalDynamoDbTable {
+    const table = this.tables.get(name);
+    if (!table)
+      throw statesError('ResourceNotFoundException', `no DynamoDB table '${name}' in the app`);
+    return table;
+  }
+
+  private busy(): () => void {
+    this.active++;
+    let done = false;
+    return () => {
+      if (!done) {
+        done = true;
+        this.active--;
+      }
+    };
+  }
+
+  private track(work: Promise<unknown>): void {
+    const done = this.busy();
+    work.catch((error: Error) => this.failures.push(error)).finally(done);
+  }
+
+  private throwFailures(): void {
+    const failure = this.failures.shift();
+    if (failure) throw failure;
+  }
+
+  private recordRuleTargets(rules: LocalRuleSpec[]): void {
+    const contextOfArn = new Map<string, string>();
+    for (const m of this.app.stateMachines)
+      if (m.contextName) contextOfArn.set(m.arn, m.contextName);
+    for (const f of this.app.functions) {
+      const source = f.environment.ENSEMBLE_EVENT_SOURCE ?? f.environment.POWERTOOLS_SERVICE_NAME;
+      if (source)
+        contextOfArn.set(
+          f.arn,
+          source
+            .split('.')
+            .pop()!
+            .replace(/-resumer$/, ''),
+        );
+    }
+    for (const rule of rules) {
+      const context = rule.targets.map((t) => contextOfArn.get(t.Arn)).find(Boolean);
+      if (context) this.record.ruleTargets.set(rule.logicalId, context);
+    }
+    void busName;
+  }
+}
+
+/**
+ * Keep the handlers' log lines (Powertools writes JSON lines to stdout) in the
+ * invocation that wrote them, using the async context of the invocation.
+ */
+function captureLogs(echo: boolean): () => void {
+  const original = process.stdout.write.bind(process.stdout);
+  const originalErr = process.stderr.write.bind(process.stderr);
+  const capture = (write: typeof original) =>
+    ((chunk: unknown, ...rest: unknown[]) => {
+      const scope = currentInvocation.getStore();
+      if (!scope) return (write as (...args: unknown[]) => boolean)(chunk, ...rest);
+      for (const line of String(chunk).split('\n').filter(Boolean)) {
+        try {
+          scope.logs.push(JSON.parse(line));
+        } catch {
+          scope.logs.push(line);
+        }
+      }
+      return echo ? (write as (...args: unknown[]) => boolean)(chunk, ...rest) : true;
+    }) as typeof original;
+  process.stdout.write = capture(original);
+  process.stderr.write = capture(originalErr);
+  return () => {
+    process.stdout.write = original;
+    process.stderr.write = originalErr;
+  };
+}

@@ -1,0 +1,195 @@
+/** An event put on a bus during a run. */
+export interface RecordedEvent {
+  /** Order of recording, for a stable timeline when the clock did not move. */
+  readonly order: number;
+  readonly id: string;
+  readonly time: string;
+  readonly bus: string;
+  readonly source: string;
+  readonly detailType: string;
+  readonly detail: Record<string, any>;
+  /** Who put it: a state (`orders/Publish OrderPlaced`), a handler, or the test. */
+  readonly publishedBy: string;
+  /** Logical ids of the rules it matched. */
+  readonly matchedRules: string[];
+}
+
+/** One state transition of an execution. */
+export interface RecordedTransition {
+  readonly state: string;
+  readonly type: string;
+  readonly at: string;
+  readonly event: 'entered' | 'exited' | 'failed' | 'retried' | 'caught';
+  readonly error?: string;
+}
+
+/** Status of an execution, as Step Functions reports it. */
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+
+/** A workflow execution of a run. */
+export interface RecordedExecution {
+  readonly executionArn: string;
+  readonly stateMachine: string;
+  readonly contextName?: string;
+  readonly input: unknown;
+  readonly startedAt: string;
+  readonly startOrder: number;
+  stopOrder?: number;
+  /** The rule that started it, or `direct`. */
+  readonly startedBy: string;
+  status: ExecutionStatus;
+  output?: unknown;
+  error?: string;
+  cause?: string;
+  stoppedAt?: string;
+  readonly transitions: RecordedTransition[];
+}
+
+/** A handler invocation of a run. */
+export interface RecordedInvocation {
+  readonly functionId: string;
+  readonly constructPath?: string;
+  readonly task?: string;
+  readonly at: string;
+  readonly input: unknown;
+  readonly cause?: string;
+  output?: unknown;
+  error?: { name: string; message: string };
+  /** Log lines the handler wrote (Powertools JSON lines parsed). */
+  readonly logs: unknown[];
+}
+
+/** An event that could not be delivered to a target, kept as its dead-letter queue would. */
+export interface DeadLetter {
+  readonly order: number;
+  readonly queue: string;
+  readonly rule: string;
+  readonly target: string;
+  readonly reason: string;
+  readonly event: unknown;
+  readonly at: string;
+}
+
+/**
+ * Everything that happened in a local run: events with the rules they
+ * matched, executions with their transitions, handler invocations with their
+ * logs, and dead letters. Query it in tests, print it as a timeline, or draw
+ * it as a Mermaid sequence diagram.
+ */
+export class RunRecord {
+  public readonly allEvents: RecordedEvent[] = [];
+  public readonly allExecutions: RecordedExecution[] = [];
+  public readonly invocations: RecordedInvocation[] = [];
+  public readonly deadLetters: DeadLetter[] = [];
+  private sequence = 0;
+
+  /** The next number in recording order. @internal */
+  public nextOrder(): number {
+    return this.sequence++;
+  }
+
+  /** Events, optionally only those with this `detail-type` (and correlation id). */
+  public events(detailType?: string, correlationId?: string): RecordedEvent[] {
+    return this.allEvents.filter(
+      (e) =>
+        (detailType === undefined || e.detailType === detailType) &&
+        (correlationId === undefined || e.detail?.metadata?.correlationId === correlationId),
+    );
+  }
+
+  /** Executions, optionally only those of one context (or state machine logical id). */
+  public executions(contextOrStateMachine?: string): RecordedExecution[] {
+    return this.allExecutions.filter(
+      (e) =>
+        contextOrStateMachine === undefined ||
+        e.contextName === contextOrStateMachine ||
+        e.stateMachine === contextOrStateMachine,
+    );
+  }
+
+  /** The execution with this ARN. */
+  public execution(executionArn: string): RecordedExecution | undefined {
+    return this.allExecutions.find((e) => e.executionArn === executionArn);
+  }
+
+  /** Every event, execution and invocation of one business flow. */
+  public flow(correlationId: string): { events: RecordedEvent[]; executions: RecordedExecution[] } {
+    return {
+      events: this.events(undefined, correlationId),
+      executions: this.allExecutions.filter(
+        (e) => (e.input as any)?.metadata?.correlationId === correlationId,
+      ),
+    };
+  }
+
+  /** @internal */
+  public addInvocation(invocation: RecordedInvocation): RecordedInvocation {
+    this.invocations.push(invocation);
+    return invocation;
+  }
+
+  /**
+   * A readable timeline: one line per execution start and end and per event,
+   * in the order they happened.
+   */
+  public timeline(correlationId?: string): string {
+    const lines: { at: string; seq: number; text: string }[] = [];
+    const executions = correlationId ? this.flow(correlationId).executions : this.allExecutions;
+    for (const e of executions) {
+      const who = e.contextName ?? e.stateMachine;
+      lines.push({
+        at: e.startedAt,
+        seq: e.startOrder,
+        text: `▶ ${who} workflow started (${e.startedBy})`,
+      });
+      if (e.stoppedAt) {
+        const detail = e.error ? ` ${e.error}${e.cause ? `: ${e.cause}` : ''}` : '';
+        lines.push({
+          at: e.stoppedAt,
+          seq: e.stopOrder ?? 0,
+          text: `■ ${who} workflow ${e.status}${detail}`,
+        });
+      }
+    }
+    for (const ev of correlationId ? this.events(undefined, correlationId) : this.allEvents) {
+      const to = ev.matchedRules.length > 0 ? ` → ${ev.matchedRules.join(', ')}` : '';
+      lines.push({ at: ev.time, seq: ev.order, text: `  ◆ ${ev.source} ${ev.detailType}${to}` });
+    }
+    for (const d of this.deadLetters)
+      lines.push({ at: d.at, seq: d.order, text: `  ✖ dead letter in ${d.queue}: ${d.reason}` });
+    return lines
+      .sort((a, b) => a.at.localeCompare(b.at) || a.seq - b.seq)
+      .map((l) => `${l.at.slice(11, 23)}  ${l.text}`)
+      .join('\n');
+  }
+
+  /**
+   * A Mermaid sequence diagram of the run: one participant per context, an
+   * arrow per event from its publisher to each context it started or resumed.
+   */
+  public toMermaid(correlationId?: string): string {
+    const events = correlationId ? this.events(undefined, correlationId) : this.allEvents;
+    const lines = ['sequenceDiagram', '  participant Bus as Domain event bus'];
+    const participants = new Set<string>();
+    const name = (source: string) => source.split('.').slice(1).join('.') || source;
+    for (const ev of events) participants.add(name(ev.source));
+    for (const e of this.allExecutions) if (e.contextName) participants.add(e.contextName);
+    for (const p of participants) lines.splice(1, 0, `  participant ${mermaidId(p)} as ${p}`);
+    for (const ev of events) {
+      if (['WorkflowStarted', 'WorkflowSucceeded'].includes(ev.detailType)) continue;
+      lines.push(`  ${mermaidId(name(ev.source))}->>Bus: ${ev.detailType}`);
+      for (const rule of ev.matchedRules) {
+        const target = this.ruleTargets.get(rule);
+        if (target) lines.push(`  Bus-->>${mermaidId(target)}: ${ev.detailType}`);
+      }
+    }
+    return lines.join('\n') + '\n';
+  }
+
+  /** Rule logical id → the context its target belongs to, for diagrams. @internal */
+  public readonly ruleTargets = new Map<string, string>();
+}
+
+function mermaidId(name: string): string {
+  return name.replace(/[^A-Za-z0-9]/g, '_');
+}
