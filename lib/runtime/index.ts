@@ -9,3 +9,5 @@ export { targetInput, jsonPath } from './input-transformer';
 export { resolveIntrinsics, resolveStateMachines, fakeIdentity } from './cfn-resolve';
 export { UnsupportedCallError } from './sdk-interceptor';
 export type { PutEventsEntry } from './event-router';
+export * from './synth';
+export * from './cli';

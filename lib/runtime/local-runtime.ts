@@ -1,5 +1,5 @@
 import { Duration, Stage } from 'aws-cdk-lib';
-import { busName, loadAssembly, LocalAppSpec, LocalRuleSpec, LocalRuleTarget } from './assembly';
+import { loadAssembly, LocalAppSpec, LocalRuleSpec, LocalRuleTarget } from './assembly';
 import { VirtualClock } from './clock';
 import { LocalDynamoDbTable } from './dynamodb-table';
 import { EventRouter, PutEventsEntry } from './event-router';
@@ -278,24 +278,20 @@ export class LocalRuntime {
 
   private recordRuleTargets(rules: LocalRuleSpec[]): void {
     const contextOfArn = new Map<string, string>();
+    const resumers = new Set<string>();
     for (const m of this.app.stateMachines)
       if (m.contextName) contextOfArn.set(m.arn, m.contextName);
     for (const f of this.app.functions) {
-      const source = f.environment.ENSEMBLE_EVENT_SOURCE ?? f.environment.POWERTOOLS_SERVICE_NAME;
-      if (source)
-        contextOfArn.set(
-          f.arn,
-          source
-            .split('.')
-            .pop()!
-            .replace(/-resumer$/, ''),
-        );
+      if (f.environment.ENSEMBLE_AWAITS !== undefined) resumers.add(f.arn);
+      const service = f.environment.POWERTOOLS_SERVICE_NAME;
+      if (service) contextOfArn.set(f.arn, service.replace(/-resumer$/, ''));
     }
     for (const rule of rules) {
-      const context = rule.targets.map((t) => contextOfArn.get(t.Arn)).find(Boolean);
-      if (context) this.record.ruleTargets.set(rule.logicalId, context);
+      const target = rule.targets.find((t) => contextOfArn.has(t.Arn));
+      if (!target) continue;
+      this.record.ruleTargets.set(rule.logicalId, contextOfArn.get(target.Arn)!);
+      if (resumers.has(target.Arn)) this.record.awaitRules.add(rule.logicalId);
     }
-    void busName;
   }
 }
 

@@ -140,7 +140,7 @@ export class RunRecord {
       lines.push({
         at: e.startedAt,
         seq: e.startOrder,
-        text: `▶ ${who} workflow started (${e.startedBy})`,
+        text: `▶ ${who} workflow started (${startedBy(e)})`,
       });
       if (e.stoppedAt) {
         const detail = e.error ? ` ${e.error}${e.cause ? `: ${e.cause}` : ''}` : '';
@@ -152,7 +152,10 @@ export class RunRecord {
       }
     }
     for (const ev of correlationId ? this.events(undefined, correlationId) : this.allEvents) {
-      const to = ev.matchedRules.length > 0 ? ` → ${ev.matchedRules.join(', ')}` : '';
+      const targets = ev.matchedRules
+        .filter((r) => this.ruleTargets.has(r))
+        .map((r) => `${this.ruleTargets.get(r)}${this.awaitRules.has(r) ? ' (await)' : ''}`);
+      const to = targets.length > 0 ? ` → ${targets.join(', ')}` : '';
       lines.push({ at: ev.time, seq: ev.order, text: `  ◆ ${ev.source} ${ev.detailType}${to}` });
     }
     for (const d of this.deadLetters)
@@ -188,6 +191,14 @@ export class RunRecord {
 
   /** Rule logical id → the context its target belongs to, for diagrams. @internal */
   public readonly ruleTargets = new Map<string, string>();
+  /** Rules that feed an await's resumer. @internal */
+  public readonly awaitRules = new Set<string>();
+}
+
+function startedBy(e: RecordedExecution): string {
+  const trigger = (e.input as { trigger?: { source?: string; detailType?: string } } | undefined)
+    ?.trigger;
+  return trigger?.detailType ? `on ${trigger.source} ${trigger.detailType}` : e.startedBy;
 }
 
 function mermaidId(name: string): string {

@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+// Runs a synthesized app locally: cdk-ensemble run --app cdk.out --start orders --input order.json
+import { runCli } from '../lib/runtime/cli';
+
+runCli(process.argv.slice(2), { out: (l) => console.log(l), err: (l) => console.error(l) }).then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
