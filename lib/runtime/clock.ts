@@ -21,8 +21,16 @@ export class VirtualClock {
 
   /** The current time as an ISO string, as AWS writes it. */
   public iso(): string {
-    return new Date(this.current).toISOString();
+    // Called for every state and event; the clock moves rarely.
+    if (this.isoAt !== this.current) {
+      this.isoAt = this.current;
+      this.isoText = new Date(this.current).toISOString();
+    }
+    return this.isoText;
   }
+
+  private isoAt = NaN;
+  private isoText = '';
 
   /** Run `fire` once the clock reaches now + `ms`; returns a cancel function. */
   public schedule(ms: number, fire: () => void): () => void {

@@ -82,14 +82,19 @@ function waitAsTask(wait: Json): Json {
   };
 }
 
-/** Replace every occurrence of `placeholder` in string values of `value`. */
+/**
+ * Replace every occurrence of `placeholder` in string values of `value`, in
+ * place (task inputs are fresh objects built for each call); returns `value`.
+ */
 export function fillPlaceholder(value: unknown, placeholder: string, replacement: string): unknown {
   if (value === placeholder) return replacement;
-  if (Array.isArray(value)) return value.map((v) => fillPlaceholder(v, placeholder, replacement));
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, fillPlaceholder(v, placeholder, replacement)]),
-    );
+  if (value === null || typeof value !== 'object') return value;
+  const container = value as Record<string, unknown>;
+  for (const key of Object.keys(container)) {
+    const child = container[key];
+    if (child === placeholder) container[key] = replacement;
+    else if (child !== null && typeof child === 'object')
+      fillPlaceholder(child, placeholder, replacement);
   }
   return value;
 }

@@ -125,14 +125,21 @@ export function matchesEventPattern(
   pattern: EventPattern | string,
   event: Record<string, unknown> | string,
 ): boolean {
-  const problems = validateEventPattern(pattern);
-  if (problems.length > 0) {
-    throw new Error(`Invalid event pattern: ${problems.join('; ')}`);
-  }
   const parsed: Record<string, unknown> =
     typeof pattern === 'string' ? JSON.parse(pattern) : pattern;
+  // A pattern object is validated once; a router matches it against every event.
+  if (!VALIDATED.has(parsed)) {
+    const problems = validateEventPattern(parsed);
+    if (problems.length > 0) {
+      throw new Error(`Invalid event pattern: ${problems.join('; ')}`);
+    }
+    VALIDATED.add(parsed);
+  }
   return matchObject(parsed, parseEvent(event));
 }
+
+/** Pattern objects already validated (patterns are not mutated once built). */
+const VALIDATED = new WeakSet<object>();
 
 /**
  * List the reasons EventBridge would reject an event pattern.

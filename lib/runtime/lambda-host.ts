@@ -26,6 +26,8 @@ type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 export class LambdaHost {
   private readonly handlers = new Map<string, Handler>();
   private readonly byArn = new Map<string, LocalFunctionSpec>();
+  private lastEnvironment?: LocalFunctionSpec;
+  private readonly queues = new Map<string, Promise<void>>();
 
   constructor(
     functions: LocalFunctionSpec[],
@@ -47,8 +49,32 @@ export class LambdaHost {
     return this.byArn.get(ref) ?? this.byArn.get(ref.split(':').pop() ?? '');
   }
 
-  /** Invoke a function and return its result; its error is rethrown with the same name. */
-  public async invoke(ref: string, event: unknown, cause?: string): Promise<unknown> {
+  /**
+   * Invoke a function and return its result; its error is rethrown with the same name.
+   *
+   * Invocations of one function run one at a time, as in one Lambda execution
+   * environment: handlers keep state in their module (the Powertools logger's
+   * keys, SDK clients) that concurrent invocations would mix up.
+   */
+  public invoke(ref: string, event: unknown, cause?: string): Promise<unknown> {
+    const key = this.find(ref)?.logicalId ?? ref;
+    const previous = this.queues.get(key) ?? Promise.resolve();
+    const run = previous.then(
+      () => this.invokeNow(ref, event, cause),
+      () => this.invokeNow(ref, event, cause),
+    );
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.queues.set(key, settled);
+    void settled.then(() => {
+      if (this.queues.get(key) === settled) this.queues.delete(key);
+    });
+    return run;
+  }
+
+  private async invokeNow(ref: string, event: unknown, cause?: string): Promise<unknown> {
     const fn = this.find(ref);
     if (!fn)
       throw Object.assign(new Error(`no Lambda function '${ref}' in the app`), {
@@ -105,6 +131,8 @@ export class LambdaHost {
    * time or at the start of an invocation see their own.
    */
   private applyEnvironment(fn: LocalFunctionSpec): void {
+    if (this.lastEnvironment === fn) return;
+    this.lastEnvironment = fn;
     Object.assign(process.env, {
       AWS_REGION: this.region,
       AWS_DEFAULT_REGION: this.region,

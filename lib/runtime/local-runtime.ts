@@ -7,7 +7,8 @@ import { StateMachineExecutor, statesError, TokenWait } from './executor';
 import { FaultInjector, FaultSpec } from './faults';
 import { currentInvocation, LambdaHost } from './lambda-host';
 import { RecordedExecution, RunRecord } from './record';
-import { SdkCall, SdkInterceptor, UnsupportedCallError } from './sdk-interceptor';
+import { activate } from './process-hooks';
+import { SdkCall, UnsupportedCallError } from './sdk-interceptor';
 
 /** Options of a {@link LocalRuntime}. */
 export interface LocalRuntimeOptions {
@@ -63,8 +64,7 @@ export class LocalRuntime {
   private readonly executors = new Map<string, StateMachineExecutor>();
   private readonly tables = new Map<string, LocalDynamoDbTable>();
   private readonly tokens = new Map<string, TokenWait>();
-  private readonly interceptor = new SdkInterceptor();
-  private readonly restoreStdout: () => void;
+  private readonly hooks: ReturnType<typeof activate>;
   private active = 0;
   private readonly failures: Error[] = [];
 
@@ -74,8 +74,12 @@ export class LocalRuntime {
     const region = options.region ?? 'us-east-1';
     this.clock = new VirtualClock(options.startTime);
     this.faults = new FaultInjector(options.seed);
+    this.hooks = activate({
+      route: (call) => this.serveSdk(call),
+      echoLogs: options.echoLogs ?? false,
+    });
     this.host = new LambdaHost(app.functions, this.clock, this.faults, this.record, region, () =>
-      this.interceptor.patchLoaded(),
+      this.hooks.patchLoaded(),
     );
     this.router = new EventRouter(
       app.rules,
@@ -115,8 +119,6 @@ export class LocalRuntime {
         if (key) this.executors.set(key, executor);
     }
     this.recordRuleTargets(app.rules);
-    this.interceptor.install((call) => this.serveSdk(call));
-    this.restoreStdout = captureLogs(options.echoLogs ?? false);
   }
 
   /**
@@ -170,11 +172,13 @@ export class LocalRuntime {
     this.faults.inject(target, spec);
   }
 
-  /** Undo the SDK and log interception. Call when done (tests: in afterAll). */
+  /**
+   * Fail what still waits, and take this runtime's SDK and log hooks off the
+   * process. Call when done (tests: in afterEach or afterAll).
+   */
   public dispose(): void {
     for (const executor of new Set(this.executors.values())) executor.abandon();
-    this.interceptor.uninstall();
-    this.restoreStdout();
+    this.hooks.deactivate();
   }
 
   private executor(ref: string): StateMachineExecutor {
@@ -293,32 +297,4 @@ export class LocalRuntime {
       if (resumers.has(target.Arn)) this.record.awaitRules.add(rule.logicalId);
     }
   }
-}
-
-/**
- * Keep the handlers' log lines (Powertools writes JSON lines to stdout) in the
- * invocation that wrote them, using the async context of the invocation.
- */
-function captureLogs(echo: boolean): () => void {
-  const original = process.stdout.write.bind(process.stdout);
-  const originalErr = process.stderr.write.bind(process.stderr);
-  const capture = (write: typeof original) =>
-    ((chunk: unknown, ...rest: unknown[]) => {
-      const scope = currentInvocation.getStore();
-      if (!scope) return (write as (...args: unknown[]) => boolean)(chunk, ...rest);
-      for (const line of String(chunk).split('\n').filter(Boolean)) {
-        try {
-          scope.logs.push(JSON.parse(line));
-        } catch {
-          scope.logs.push(line);
-        }
-      }
-      return echo ? (write as (...args: unknown[]) => boolean)(chunk, ...rest) : true;
-    }) as typeof original;
-  process.stdout.write = capture(original);
-  process.stderr.write = capture(originalErr);
-  return () => {
-    process.stdout.write = original;
-    process.stderr.write = originalErr;
-  };
 }
