@@ -32,10 +32,13 @@ export class LocalDynamoDbTable {
     switch (action) {
       case 'GetItem':
         return { Item: this.get(input.Key) };
-      case 'PutItem':
-        this.check(input.Key ?? { [this.partitionKey]: input.Item[this.partitionKey] }, input);
+      case 'PutItem': {
+        const key = { [this.partitionKey]: input.Item[this.partitionKey] };
+        const old = this.get(key);
+        this.check(key, input);
         this.items.set(this.keyOf(input.Item), input.Item);
-        return {};
+        return input.ReturnValues === 'ALL_OLD' && old ? { Attributes: old } : {};
+      }
       case 'DeleteItem': {
         const old = this.get(input.Key);
         this.check(input.Key, input);
@@ -108,9 +111,9 @@ function evaluateTerm(
   if (m) return item?.[attr(m[1].trim())] === undefined;
   m = /^attribute_exists\((.+)\)$/.exec(term);
   if (m) return item?.[attr(m[1].trim())] !== undefined;
-  m = /^(\S+)\s*=\s*(:\S+)$/.exec(term);
+  m = /^([^\s<>=]+)\s*=\s*(:\S+)$/.exec(term);
   if (m) return JSON.stringify(item?.[attr(m[1])]) === JSON.stringify(values[m[2]]);
-  m = /^(\S+)\s*(<|>)\s*(:\S+)$/.exec(term);
+  m = /^([^\s<>=]+)\s*(<|>)\s*(:\S+)$/.exec(term);
   if (m) {
     const left = Number(item?.[attr(m[1])]?.N);
     const right = Number(values[m[3]]?.N);

@@ -125,8 +125,12 @@ export function matchesEventPattern(
   pattern: EventPattern | string,
   event: Record<string, unknown> | string,
 ): boolean {
-  const parsed: Record<string, unknown> =
-    typeof pattern === 'string' ? JSON.parse(pattern) : pattern;
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = typeof pattern === 'string' ? JSON.parse(pattern) : pattern;
+  } catch (error) {
+    throw new Error(`Invalid event pattern: not valid JSON (${(error as Error).message})`);
+  }
   // A pattern object is validated once; a router matches it against every event.
   if (!VALIDATED.has(parsed)) {
     const problems = validateEventPattern(parsed);

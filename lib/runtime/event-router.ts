@@ -49,13 +49,10 @@ export class EventRouter {
     Entries: { EventId?: string; ErrorCode?: string; ErrorMessage?: string }[];
   } {
     if (entries.length > 10) {
-      return {
-        FailedEntryCount: entries.length,
-        Entries: entries.map(() => ({
-          ErrorCode: 'ValidationException',
-          ErrorMessage: 'at most 10 entries per PutEvents',
-        })),
-      };
+      // PutEvents rejects the whole call, as AWS does.
+      throw Object.assign(new Error(`PutEvents takes at most 10 entries, got ${entries.length}`), {
+        name: 'ValidationException',
+      });
     }
     const results = entries.map((entry) => this.putOne(entry, publishedBy));
     return { FailedEntryCount: results.filter((r) => r.ErrorCode).length, Entries: results };

@@ -64,7 +64,8 @@ export class FaultInjector {
 
   // mulberry32: small, fast and repeatable.
   private random(): number {
-    let t = (this.seed += 0x6d2b79f5);
+    this.seed = (this.seed + 0x6d2b79f5) | 0;
+    let t = this.seed;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;

@@ -25,30 +25,64 @@ function transform(
   transformer: { InputPathsMap?: Record<string, string>; InputTemplate: string },
   event: Record<string, unknown>,
 ): unknown {
+  const { detail: _detail, ...withoutDetail } = event;
   const values: Record<string, unknown> = {
-    'aws.events.event': event,
+    'aws.events.event': withoutDetail,
     'aws.events.event.json': event,
     'aws.events.rule-name': 'local',
+    'aws.events.rule-arn': 'local',
     'aws.events.event.ingestion-time': event.time,
   };
-  for (const [key, path] of Object.entries(transformer.InputPathsMap ?? {}))
+  for (const [key, path] of Object.entries(transformer.InputPathsMap ?? {})) {
     values[key] = jsonPath(event, path);
-  const text = transformer.InputTemplate.replace(
-    /("?)<([A-Za-z0-9_.-]+)>("?)/g,
-    (match, open: string, key: string, close: string) => {
-      if (!(key in values)) return match;
-      const value = values[key];
-      // Inside quotes a string is inserted as text; anywhere else a value is inserted as JSON.
-      if (open && close)
-        return JSON.stringify(typeof value === 'string' ? value : JSON.stringify(value ?? null));
-      return `${open}${value === undefined ? 'null' : JSON.stringify(value)}${close}`;
-    },
-  );
+  }
+  const text = fillTemplate(transformer.InputTemplate, values);
   try {
     return JSON.parse(text);
   } catch {
     return text;
   }
+}
+
+/**
+ * Replace `<key>` placeholders as EventBridge does: inside a JSON string a
+ * value is inserted as text (a missing one as nothing); anywhere else as JSON
+ * (a missing one as null).
+ * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html
+ */
+function fillTemplate(template: string, values: Record<string, unknown>): string {
+  let out = '';
+  let inString = false;
+  for (let i = 0; i < template.length; i++) {
+    const c = template[i];
+    if (c === '<') {
+      const end = template.indexOf('>', i);
+      const key = end > i ? template.slice(i + 1, end) : '';
+      if (/^[A-Za-z0-9_.-]+$/.test(key) && key in values) {
+        out += inString ? asText(values[key]) : asJson(values[key]);
+        i = end;
+        continue;
+      }
+    }
+    if (c === '\\' && inString) {
+      out += c + (template[i + 1] ?? '');
+      i++;
+      continue;
+    }
+    if (c === '"') inString = !inString;
+    out += c;
+  }
+  return out;
+}
+
+function asText(value: unknown): string {
+  if (value === undefined) return '';
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return JSON.stringify(text).slice(1, -1);
+}
+
+function asJson(value: unknown): string {
+  return value === undefined ? 'null' : JSON.stringify(value);
 }
 
 /** A simple JSONPath (`$`, `$.a.b`, `$.detail-type`, `$.a[0]`) into `value`. */

@@ -158,8 +158,12 @@ export class RunRecord {
       const to = targets.length > 0 ? ` → ${targets.join(', ')}` : '';
       lines.push({ at: ev.time, seq: ev.order, text: `  ◆ ${ev.source} ${ev.detailType}${to}` });
     }
-    for (const d of this.deadLetters)
+    for (const d of this.deadLetters) {
+      const flow = (d.event as { detail?: { metadata?: { correlationId?: string } } })?.detail
+        ?.metadata?.correlationId;
+      if (correlationId !== undefined && flow !== correlationId) continue;
       lines.push({ at: d.at, seq: d.order, text: `  ✖ dead letter in ${d.queue}: ${d.reason}` });
+    }
     return lines
       .sort((a, b) => a.at.localeCompare(b.at) || a.seq - b.seq)
       .map((l) => `${l.at.slice(11, 23)}  ${l.text}`)
@@ -177,7 +181,7 @@ export class RunRecord {
     const name = (source: string) => source.split('.').slice(1).join('.') || source;
     for (const ev of events) participants.add(name(ev.source));
     for (const e of this.allExecutions) if (e.contextName) participants.add(e.contextName);
-    for (const p of participants) lines.splice(1, 0, `  participant ${mermaidId(p)} as ${p}`);
+    lines.splice(1, 0, ...[...participants].map((p) => `  participant ${mermaidId(p)} as ${p}`));
     for (const ev of events) {
       if (['WorkflowStarted', 'WorkflowSucceeded'].includes(ev.detailType)) continue;
       lines.push(`  ${mermaidId(name(ev.source))}->>Bus: ${ev.detailType}`);
