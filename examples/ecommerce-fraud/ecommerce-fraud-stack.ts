@@ -22,7 +22,11 @@ export class EcommerceFraudStack extends Stack {
   >;
   public readonly fraudDetection: BoundedContext<'PossibleFraud' | 'NoFraudDetected'>;
   public readonly inventory: BoundedContext<
-    'StockReserved' | 'StockReleased' | 'StockCommitted' | 'ReservationExpired'
+    | 'StockReserved'
+    | 'StockReleased'
+    | 'StockCommitted'
+    | 'ReservationExpired'
+    | 'ReservationFailed'
   >;
   public readonly payments: BoundedContext<
     | 'PaymentCharged'
@@ -52,7 +56,13 @@ export class EcommerceFraudStack extends Stack {
     }));
     const inventory = (this.inventory = new BoundedContext(this, 'Inventory', {
       bus,
-      events: ['StockReserved', 'StockReleased', 'StockCommitted', 'ReservationExpired'],
+      events: [
+        'StockReserved',
+        'StockReleased',
+        'StockCommitted',
+        'ReservationExpired',
+        'ReservationFailed',
+      ],
     }));
     const payments = (this.payments = new BoundedContext(this, 'Payments', {
       bus,
@@ -87,7 +97,11 @@ export class EcommerceFraudStack extends Stack {
         .next(
           orders
             .await('AwaitOutcome', {
-              events: [delivery.event('OrderShipped'), payments.event('PaymentFailed')],
+              events: [
+                delivery.event('OrderShipped'),
+                payments.event('PaymentFailed'),
+                inventory.event('ReservationFailed'),
+              ],
               correlateBy: 'orderId',
               timeout: Duration.hours(1),
               onTimeout: 'OrderStalled',
@@ -100,6 +114,7 @@ export class EcommerceFraudStack extends Stack {
               }),
             )
             .when(payments.event('PaymentFailed'), cancelOrder)
+            .when(inventory.event('ReservationFailed'), cancelOrder)
             .whenTimedOut(cancelOrder),
         ),
     );
@@ -146,6 +161,8 @@ export class EcommerceFraudStack extends Stack {
               }),
             ),
         ),
+      // Out of stock, payment failed or never came: Orders learns it from this event.
+      { failureEvent: 'ReservationFailed' },
     );
 
     // Payments: a saga. Charge, then capture only once fraud detection says no;

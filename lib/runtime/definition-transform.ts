@@ -32,7 +32,9 @@ export function localDefinition(definition: Json): LocalDefinition {
   const taskTimeouts = new Map<string, number>();
   const tasks = new Map<string, Json>();
   const retryable: string[] = [];
-  const copy = structuredClone(definition);
+  // JSON, not structuredClone: under a test sandbox (jest) structuredClone returns objects of
+  // another realm, which aws-local-stepfunctions does not treat as plain objects.
+  const copy = JSON.parse(JSON.stringify(definition)) as Json;
   const timeoutSeconds = copy.TimeoutSeconds as number | undefined;
   delete copy.TimeoutSeconds;
   transformStates(copy, { taskTimeouts, tasks, retryable });

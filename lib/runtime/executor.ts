@@ -102,6 +102,7 @@ export class StateMachineExecutor {
   private machine?: InstanceType<typeof StateMachine>;
   private readonly tokens: Map<string, TokenWait>;
   private readonly pending = new Set<TokenWait>();
+  private readonly running = new Map<RecordedExecution, () => void>();
   /** Each Task state: name, resource, whether its parameters read the state's entered time. */
   private readonly taskSpecs: [string, string, boolean][];
 
@@ -162,6 +163,7 @@ export class StateMachineExecutor {
         retryIntervalOverrides: Object.fromEntries(this.prepared.retryable.map((n) => [n, 0])),
       },
     });
+    this.running.set(execution, run.abort);
     const cancelTimeout =
       this.prepared.timeoutSeconds === undefined
         ? undefined
@@ -185,6 +187,7 @@ export class StateMachineExecutor {
         this.finish(execution, 'FAILED', undefined, errorName, Cause);
     } finally {
       cancelTimeout?.();
+      this.running.delete(execution);
       await logs;
     }
   }
@@ -365,8 +368,23 @@ export class StateMachineExecutor {
     });
   }
 
-  /** Fail every task still waiting (for a token or the clock), so that no execution is left hanging. */
+  /**
+   * Abort every running execution (status ABORTED, as StopExecution would),
+   * then release the tasks still waiting so that nothing is left pending. The
+   * executions stop after their current state: no Catch path runs.
+   */
   public abandon(): void {
+    for (const [execution, abort] of this.running) {
+      this.finish(
+        execution,
+        'ABORTED',
+        undefined,
+        'States.Aborted',
+        'the local runtime was disposed',
+      );
+      abort();
+    }
+    this.running.clear();
     for (const wait of [...this.pending])
       wait.reject(statesError('LocalRuntime.Disposed', 'the local runtime was disposed'));
   }

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import Module from 'node:module';
 import * as path from 'node:path';
+import * as vm from 'node:vm';
 import { LocalFunctionSpec } from './assembly';
 import { VirtualClock } from './clock';
 import { FaultInjector } from './faults';
@@ -28,6 +29,7 @@ export class LambdaHost {
   private readonly byArn = new Map<string, LocalFunctionSpec>();
   private lastEnvironment?: LocalFunctionSpec;
   private readonly queues = new Map<string, Promise<void>>();
+  private readonly date: DateConstructor;
 
   constructor(
     functions: LocalFunctionSpec[],
@@ -37,6 +39,7 @@ export class LambdaHost {
     private readonly region: string,
     private readonly beforeLoad: () => void,
   ) {
+    this.date = virtualDate(clock);
     for (const fn of functions) {
       this.byArn.set(fn.arn, fn);
       this.byArn.set(fn.name, fn);
@@ -115,7 +118,7 @@ export class LambdaHost {
     if (existing) return existing;
     const [file, exportName] = splitHandler(fn.handler);
     this.applyEnvironment(fn);
-    const mod = loadBundle(path.join(fn.codeDir, file));
+    const mod = loadBundle(path.join(fn.codeDir, file), this.date);
     this.beforeLoad();
     const handler = mod[exportName];
     if (typeof handler !== 'function') {
@@ -133,14 +136,16 @@ export class LambdaHost {
   private applyEnvironment(fn: LocalFunctionSpec): void {
     if (this.lastEnvironment === fn) return;
     this.lastEnvironment = fn;
-    Object.assign(process.env, {
+    const environment = {
       AWS_REGION: this.region,
       AWS_DEFAULT_REGION: this.region,
       AWS_LAMBDA_FUNCTION_NAME: fn.name,
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memorySize),
       AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
       ...fn.environment,
-    });
+    };
+    Object.assign(mainProcess.env, environment);
+    if (process.env !== mainProcess.env) Object.assign(process.env, environment);
   }
 
   private lambdaContext(fn: LocalFunctionSpec, requestId: string) {
@@ -162,30 +167,83 @@ export class LambdaHost {
   }
 }
 
-type InternalModule = Module & {
-  _compile(content: string, filename: string): void;
-  paths: string[];
-};
-type ModuleStatics = { _nodeModulePaths(dir: string): string[] };
+/**
+ * The process object of Node's main realm. Bundles run there (they are
+ * compiled like any module), even when this library itself runs inside a
+ * test framework's sandbox (jest), whose `process.env` is a separate copy.
+ */
+const mainProcess = vm.runInThisContext('process') as NodeJS.Process;
 
 /**
- * Load a bundle as Lambda would, except that modules it leaves external
- * (`@aws-sdk/*`, which the Lambda runtime provides) are also looked up from
- * the working directory and from this library, so that an assembly written
- * anywhere (a temp folder in tests) runs with the project's SDK.
+ * A `Date` whose "now" is the virtual clock, given to the bundles so that the
+ * time handlers compute (TTLs, timestamps in logs) agrees with the runtime.
  */
-function loadBundle(file: string): Record<string, unknown> {
-  const statics = Module as unknown as ModuleStatics;
-  const mod = new Module(file, module) as InternalModule;
-  mod.filename = file;
-  mod.paths = [
-    ...statics._nodeModulePaths(path.dirname(file)),
-    ...statics._nodeModulePaths(process.cwd()),
-    ...statics._nodeModulePaths(__dirname),
-  ];
-  mod._compile(fs.readFileSync(file, 'utf8'), file);
-  mod.loaded = true;
-  return mod.exports as Record<string, unknown>;
+export function virtualDate(clock: VirtualClock): DateConstructor {
+  const RealDate = vm.runInThisContext('Date') as DateConstructor;
+  class LocalDate extends RealDate {
+    constructor(...args: unknown[]) {
+      if (args.length === 0) super(clock.now());
+      else super(...(args as [string]));
+    }
+    static now(): number {
+      return clock.now();
+    }
+  }
+  return LocalDate as unknown as DateConstructor;
+}
+
+/**
+ * Load a bundle as Lambda would, with two differences: `Date` is the virtual
+ * clock's, and modules the bundle leaves external (`@aws-sdk/*`, which the
+ * Lambda runtime provides) are also looked up from the working directory and
+ * from this library, so that an assembly written anywhere (a temp folder in
+ * tests) runs with the project's SDK.
+ */
+function loadBundle(file: string, date: DateConstructor): Record<string, unknown> {
+  const wrapper = vm.compileFunction(
+    fs.readFileSync(file, 'utf8'),
+    ['exports', 'require', 'module', '__filename', '__dirname', 'Date'],
+    { filename: file },
+  );
+  const mod = { exports: {} as Record<string, unknown> };
+  wrapper.call(
+    mod.exports,
+    mod.exports,
+    fallbackRequire(file),
+    mod,
+    file,
+    path.dirname(file),
+    date,
+  );
+  return mod.exports;
+}
+
+function fallbackRequire(file: string): NodeJS.Require {
+  const own = Module.createRequire(file);
+  const fallbacks = [path.join(process.cwd(), 'package.json'), __filename].map((f) =>
+    Module.createRequire(f),
+  );
+  const require = ((id: string) => {
+    try {
+      return own(id);
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'MODULE_NOT_FOUND') throw error;
+      for (const fallback of fallbacks) {
+        try {
+          return fallback(id);
+        } catch {
+          // try the next place
+        }
+      }
+      throw error;
+    }
+  }) as NodeJS.Require;
+  return Object.assign(require, {
+    resolve: own.resolve,
+    cache: own.cache,
+    main: own.main,
+    extensions: own.extensions,
+  });
 }
 
 function splitHandler(handler: string): [string, string] {

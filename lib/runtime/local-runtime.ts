@@ -113,10 +113,22 @@ export class LocalRuntime {
         };
       },
     };
+    const contexts = new Map<string, number>();
     for (const machine of app.stateMachines) {
       const executor = new StateMachineExecutor(machine, services, this.tokens);
-      for (const key of [machine.arn, machine.logicalId, machine.contextName])
-        if (key) this.executors.set(key, executor);
+      this.executors.set(machine.arn, executor);
+      this.executors.set(`${machine.stackName}/${machine.logicalId}`, executor);
+      if (machine.contextName) {
+        this.executors.set(`${machine.stackName}/${machine.contextName}`, executor);
+        contexts.set(machine.contextName, (contexts.get(machine.contextName) ?? 0) + 1);
+      }
+    }
+    // A bare context name or logical id is a shorthand only while it is unambiguous.
+    for (const machine of app.stateMachines) {
+      const executor = this.executors.get(machine.arn)!;
+      if (machine.contextName && contexts.get(machine.contextName) === 1)
+        this.executors.set(machine.contextName, executor);
+      if (!this.executors.has(machine.logicalId)) this.executors.set(machine.logicalId, executor);
     }
     this.recordRuleTargets(app.rules);
   }
@@ -184,10 +196,12 @@ export class LocalRuntime {
   private executor(ref: string): StateMachineExecutor {
     const executor = this.executors.get(ref) ?? this.executors.get(ref.split(':').pop() ?? '');
     if (!executor) {
-      const known = this.app.stateMachines.map((m) => m.contextName ?? m.logicalId).join(', ');
+      const known = this.app.stateMachines
+        .map((m) => `${m.stackName}/${m.contextName ?? m.logicalId}`)
+        .join(', ');
       throw statesError(
         'StateMachineDoesNotExist',
-        `no state machine '${ref}' in the app; it has ${known}`,
+        `no state machine '${ref}' in the app (name it <stack>/<context> when several stacks have that context); it has ${known}`,
       );
     }
     return executor;

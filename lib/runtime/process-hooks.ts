@@ -1,4 +1,7 @@
+import * as vm from 'node:vm';
 import { currentInvocation } from './lambda-host';
+
+const mainProcess = vm.runInThisContext('process') as NodeJS.Process;
 import { SdkInterceptor, SdkRouter, UnsupportedCallError } from './sdk-interceptor';
 
 interface Hooks {
@@ -9,6 +12,7 @@ interface Hooks {
 const active: Hooks[] = [];
 const interceptor = new SdkInterceptor();
 let restoreOutput: (() => void) | undefined;
+let installed = false;
 
 /**
  * Route this process's AWS SDK calls and handler logs to a local runtime
@@ -21,7 +25,8 @@ let restoreOutput: (() => void) | undefined;
  */
 export function activate(hooks: Hooks): { patchLoaded(): void; deactivate(): void } {
   active.push(hooks);
-  if (active.length === 1) {
+  if (!installed) {
+    installed = true;
     interceptor.install((call) => {
       const top = active[active.length - 1];
       if (!top)
@@ -30,6 +35,8 @@ export function activate(hooks: Hooks): { patchLoaded(): void; deactivate(): voi
         );
       return top.route(call);
     });
+  }
+  if (active.length === 1) {
     restoreOutput = captureLogs(() => active[active.length - 1]?.echoLogs ?? true);
   }
   let done = false;
@@ -39,8 +46,9 @@ export function activate(hooks: Hooks): { patchLoaded(): void; deactivate(): voi
       if (done) return;
       done = true;
       active.splice(active.indexOf(hooks), 1);
+      // The SDK stays patched: a handler still running after its runtime is gone
+      // gets LocalRuntime.Unsupported, never a call to AWS.
       if (active.length === 0) {
-        interceptor.uninstall();
         restoreOutput?.();
         restoreOutput = undefined;
       }
@@ -53,10 +61,14 @@ export function activate(hooks: Hooks): { patchLoaded(): void; deactivate(): voi
  * invocation that wrote them, using the async context of the invocation.
  */
 function captureLogs(echo: () => boolean): () => void {
-  const original = process.stdout.write;
-  const originalErr = process.stderr.write;
-  const capture = (stream: NodeJS.WriteStream, write: typeof original) =>
-    ((chunk: unknown, ...rest: unknown[]) => {
+  // The bundles write to the main realm's streams, which a test sandbox may not share.
+  const streams = [
+    ...new Set([process.stdout, process.stderr, mainProcess.stdout, mainProcess.stderr]),
+  ];
+  const originals = streams.map((stream) => stream.write);
+  streams.forEach((stream, i) => {
+    const write = originals[i];
+    stream.write = ((chunk: unknown, ...rest: unknown[]) => {
       const scope = currentInvocation.getStore();
       if (scope) {
         for (const line of String(chunk).split('\n').filter(Boolean)) {
@@ -69,11 +81,7 @@ function captureLogs(echo: () => boolean): () => void {
         if (!echo()) return true;
       }
       return (write as (...args: unknown[]) => boolean).call(stream, chunk, ...rest);
-    }) as typeof original;
-  process.stdout.write = capture(process.stdout, original);
-  process.stderr.write = capture(process.stderr, originalErr);
-  return () => {
-    process.stdout.write = original;
-    process.stderr.write = originalErr;
-  };
+    }) as NodeJS.WriteStream['write'];
+  });
+  return () => streams.forEach((stream, i) => (stream.write = originals[i]));
 }

@@ -1,3 +1,4 @@
+import Module from 'node:module';
 /** A call a handler made through an AWS SDK v3 client. */
 export interface SdkCall {
   /** The client's service id (`EventBridge`, `SFN`, `DynamoDB`). */
@@ -56,7 +57,13 @@ export class SdkInterceptor {
         // not installed: nothing to patch until a handler brings it
       }
     }
-    for (const [file, mod] of Object.entries(require.cache)) {
+    // Both module caches: this library's (a test sandbox has its own) and Node's, where the
+    // handler bundles load the SDK.
+    const caches = [
+      require.cache,
+      (Module as unknown as { _cache: NodeJS.Dict<NodeJS.Module> })._cache,
+    ];
+    for (const [file, mod] of caches.flatMap((cache) => Object.entries(cache))) {
       const client = mod?.exports?.Client as
         { prototype: Record<string | symbol, unknown> } | undefined;
       if (!SMITHY_MODULE.test(file) || !isSmithyClient(client) || this.patched.has(client))

@@ -1,0 +1,76 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import { EcommerceFraudStack } from '../../examples/ecommerce-fraud/ecommerce-fraud-stack';
+import { resolveStateMachines } from '../../lib/runtime/cfn-resolve';
+import { normalizedTemplate, testApp } from '../helpers';
+
+// asl-validator mutates its input: always pass a copy.
+const validateAsl = require('asl-validator') as (definition: unknown) => {
+  isValid: boolean;
+  errors: unknown[];
+};
+
+const stack = new EcommerceFraudStack(testApp(), 'EcommerceFraud');
+const template = Template.fromStack(stack);
+const machines = resolveStateMachines(template.toJSON());
+const statesOf = (prefix: string) =>
+  machines.find((m) => m.logicalId.startsWith(prefix))!.definition.States as Record<string, any>;
+
+describe('e-commerce fraud example', () => {
+  it('matches the snapshot', () => {
+    expect(normalizedTemplate(stack)).toMatchSnapshot();
+  });
+
+  it('has one state machine per context', () => {
+    expect(machines.map((m) => m.logicalId.replace(/Workflow.*$/, '')).sort()).toEqual([
+      'Customers',
+      'Delivery',
+      'FraudDetection',
+      'Inventory',
+      'Orders',
+      'Payments',
+    ]);
+  });
+
+  it('refunds the charge when fraud is suspected or no verdict comes, then reports PaymentFailed', () => {
+    const payments = statesOf('Payments');
+    expect(payments.FraudSuspected.Next).toBe('Compensate ChargePayment');
+    expect(payments['AwaitFraudCheck timed out'].Next).toBe('Compensate ChargePayment');
+    expect(payments['Publish PaymentRefunded'].Next).toBe('Publish PaymentFailed');
+    expect(payments['Publish PaymentFailed'].Next).toBe('Publish WorkflowFailed');
+    // Nothing was charged when the charge itself fails: straight to PaymentFailed.
+    expect(payments['Publish TaskFailed (ChargePayment)'].Next).toBe('Publish PaymentFailed');
+  });
+
+  it('releases the stock when the payment fails', () => {
+    const inventory = statesOf('Inventory');
+    expect(inventory.PaymentFailed.Next).toBe('Compensate ReserveStock');
+    expect(inventory['Compensate ReserveStock'].Next).toBe('Publish StockReleased');
+    expect(inventory['Publish StockReleased'].Next).toBe('Publish ReservationFailed');
+  });
+
+  it('ships only after an explicit NoFraudDetected', () => {
+    const choices = statesOf('Delivery')['AwaitFraudClearance: which event?'].Choices;
+    const next = (event: string) => choices.find((c: any) => c.And[0].StringEquals === event).Next;
+    expect(next('NoFraudDetected')).toBe('ShipOrder');
+    expect(next('PossibleFraud')).toBe('CancelShipment');
+  });
+
+  it('lets fraud detection join by events only: two subscriptions, no change to the others', () => {
+    const rules = Object.values(template.findResources('AWS::Events::Rule'))
+      .map((r) => r.Properties)
+      .filter((p) => p.Targets?.[0]?.Arn?.Ref?.startsWith('FraudDetectionWorkflow'));
+    expect(rules.map((p) => p.EventPattern['detail-type'][0]).sort()).toEqual([
+      'CustomerRegistered',
+      'OrderPlaced',
+    ]);
+  });
+
+  it.each(machines.map((m) => [m.logicalId, m.definition]))(
+    'state machine %s passes asl-validator',
+    (_id, definition) => {
+      const result = validateAsl(structuredClone(definition));
+      expect(result.errors).toEqual([]);
+      expect(result.isValid).toBe(true);
+    },
+  );
+});
