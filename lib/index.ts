@@ -12,3 +12,5 @@ export * from './bundling/bundle';
 export * from './checks/validation-error';
 export * from './checks/boundary';
 export * from './runtime';
+export * from './checks/acknowledge';
+export * from './checks/wildcard-resources';

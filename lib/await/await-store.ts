@@ -4,9 +4,11 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { acknowledge } from '../checks/acknowledge';
 import { DomainEvent } from '../context/domain-event';
 import {
   FunctionDefaults,
@@ -70,11 +72,19 @@ export class AwaitStore extends Construct {
         ENSEMBLE_AWAITS: Lazy.string({ produce: () => JSON.stringify(this.resumerConfig()) }),
       },
     });
-    // Events that fail after Lambda's own asynchronous retries land in the context's DLQ.
-    this.resumer.configureAsyncInvoke({ retryAttempts: 2 });
-    const cfnFunction = this.resumer.node.defaultChild as lambda.CfnFunction;
-    cfnFunction.deadLetterConfig = { targetArn: props.deadLetterQueue.queueArn };
-    props.deadLetterQueue.grantSendMessages(this.resumer);
+    // Events that fail after Lambda's own asynchronous retries land in the context's DLQ,
+    // through an on-failure destination (it records the error with the event).
+    this.resumer.configureAsyncInvoke({
+      retryAttempts: 2,
+      onFailure: new destinations.SqsDestination(props.deadLetterQueue),
+    });
+    acknowledge(this.resumer, [
+      {
+        id: 'Serverless-LambdaDLQ',
+        reason:
+          "Asynchronous failures go to the on-failure destination (the context's dead-letter queue), which supersedes a function DLQ.",
+      },
+    ]);
     this.table.grant(this.resumer, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem');
   }
 

@@ -1,4 +1,4 @@
-import { Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -65,6 +65,14 @@ export interface DomainEventBusProps {
    * @default RemovalPolicy.RETAIN - the audit trail outlives the stack
    */
   readonly auditLogRemovalPolicy?: RemovalPolicy;
+
+  /**
+   * AWS accounts allowed to publish on this bus, besides this one.
+   *
+   * @default - none: the bus has no resource policy, so only principals of
+   * this account with `events:PutEvents` on it may publish
+   */
+  readonly allowPublishFrom?: string[];
 }
 
 /**
@@ -125,6 +133,7 @@ export class DomainEventBus extends Construct implements IDomainEventBus {
     });
     this.auditDeadLetterQueue = encryptedDeadLetterQueue(this, 'AuditDlq');
     this.auditRule = this.buildAuditRule();
+    this.allowPublishers(props.allowPublishFrom ?? []);
   }
 
   public grantPublish(grantee: iam.IGrantable): iam.Grant {
@@ -170,6 +179,28 @@ export class DomainEventBus extends Construct implements IDomainEventBus {
       },
       ...props,
     });
+  }
+
+  private allowPublishers(accounts: string[]): void {
+    for (const account of accounts) {
+      if (!Token.isUnresolved(account) && !/^\d{12}$/.test(account)) {
+        throw new ValidationError(
+          this.node.path,
+          'allowPublishFrom',
+          account,
+          'Give 12-digit AWS account ids.',
+        );
+      }
+    }
+    if (accounts.length === 0) return;
+    this.eventBus.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowPublishFromAccounts',
+        principals: accounts.map((a) => new iam.AccountPrincipal(a)),
+        actions: ['events:PutEvents'],
+        resources: [this.eventBus.eventBusArn],
+      }),
+    );
   }
 
   private buildArchive(retention: Duration | false): events.Archive | undefined {

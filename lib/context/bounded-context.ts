@@ -1,4 +1,4 @@
-import { Annotations, Duration, Names, RemovalPolicy } from 'aws-cdk-lib';
+import { Annotations, CfnElement, Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -9,6 +9,7 @@ import { Construct, IConstruct } from 'constructs';
 import { AwaitEvent, AwaitOptions, waitState } from '../await/await-event';
 import { AwaitStore } from '../await/await-store';
 import { IDomainEventBus } from '../bus/domain-event-bus';
+import { acknowledge, XRAY_ACKNOWLEDGEMENT } from '../checks/acknowledge';
 import { referencedConstructs } from '../checks/boundary';
 import { ValidationError } from '../checks/validation-error';
 import { encryptedDeadLetterQueue } from '../routing/dead-letter-queue';
@@ -736,6 +737,13 @@ export class BoundedContext<E extends string = string> extends Construct {
         ...options.environment,
       },
     });
+    acknowledge(fn, [
+      {
+        id: 'Serverless-LambdaDLQ',
+        reason:
+          'Invoked synchronously by its workflow, which retries and catches failures; a DLQ only serves asynchronous invocations.',
+      },
+    ]);
     this.handlers.set(taskName, fn);
     return fn;
   }
@@ -757,7 +765,7 @@ export class BoundedContext<E extends string = string> extends Construct {
       retention: this.props.logRetention ?? logs.RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    return new sfn.StateMachine(this, 'Workflow', {
+    const stateMachine = new sfn.StateMachine(this, 'Workflow', {
       definitionBody: sfn.DefinitionBody.fromChainable(start),
       stateMachineType: this.props.workflowType ?? sfn.StateMachineType.STANDARD,
       timeout: this.props.workflowTimeout ?? Duration.days(1),
@@ -765,6 +773,31 @@ export class BoundedContext<E extends string = string> extends Construct {
       comment: options.comment,
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
     });
+    acknowledge(stateMachine.role.node.findChild('DefaultPolicy'), [
+      {
+        ...XRAY_ACKNOWLEDGEMENT,
+        reason: `${XRAY_ACKNOWLEDGEMENT.reason} The CloudWatch Logs delivery actions Step Functions needs for logging (logs:CreateLogDelivery and the like) also support only Resource: *.`,
+      },
+      ...this.invokedFunctions().map((logicalId) => ({
+        id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>:*]`,
+        reason: `Step Functions may invoke any version or alias (${logicalId}:*) of this context's own handler; no other function.`,
+      })),
+    ]);
+    return stateMachine;
+  }
+
+  /** Logical ids of the functions this context's workflow invokes: its handlers and its resumer. */
+  private invokedFunctions(): string[] {
+    const functions = [
+      ...this.handlers.values(),
+      ...(this._awaitStore ? [this._awaitStore.resumer] : []),
+    ];
+    return functions.map(
+      (fn) =>
+        Stack.of(fn).resolve(
+          Stack.of(fn).getLogicalId(fn.node.defaultChild as CfnElement),
+        ) as string,
+    );
   }
 
   /** Checks that need the whole app: run by CDK just before synthesis. */

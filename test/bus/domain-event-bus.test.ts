@@ -108,6 +108,30 @@ describe('DomainEventBus', () => {
     });
   });
 
+  describe('cross-account publishing', () => {
+    it('has no resource policy by default', () => {
+      build().template.resourceCountIs('AWS::Events::EventBusPolicy', 0);
+    });
+
+    it('lets the listed accounts publish when asked', () => {
+      build({ allowPublishFrom: ['111111111111'] }).template.hasResourceProperties(
+        'AWS::Events::EventBusPolicy',
+        {
+          Statement: Match.objectLike({
+            Action: 'events:PutEvents',
+            Principal: { AWS: { 'Fn::Join': ['', Match.arrayWith([':iam::111111111111:root'])] } },
+          }),
+        },
+      );
+    });
+
+    it('fails when an account id is not 12 digits', () => {
+      expect(() => build({ allowPublishFrom: ['1234'] })).toThrow(
+        /\[Test\/Bus\] invalid allowPublishFrom: '1234'\. Give 12-digit AWS account ids/,
+      );
+    });
+  });
+
   describe('grants and metrics', () => {
     it('grants events:PutEvents on the bus only', () => {
       const { stack, bus } = build();

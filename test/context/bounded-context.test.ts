@@ -184,9 +184,9 @@ describe('BoundedContext', () => {
       });
     });
 
-    it('runs each handler on Node.js 22, arm64, 256 MB, 10 s, with tracing and a log group kept one month', () => {
+    it('runs each handler on Node.js 24, arm64, 256 MB, 10 s, with tracing and a log group kept one month', () => {
       template.hasResourceProperties('AWS::Lambda::Function', {
-        Runtime: 'nodejs22.x',
+        Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
         MemorySize: 256,
         Timeout: 10,

@@ -2,9 +2,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { HandlerBundler } from '../../bundling/handler-bundler';
+import { acknowledge, XRAY_ACKNOWLEDGEMENT } from '../../checks/acknowledge';
 import { ValidationError } from '../../checks/validation-error';
 
 /** What every Lambda function of a context shares. */
@@ -55,8 +57,19 @@ export function handlerFunction(
   props: HandlerFunctionProps,
 ): lambda.Function {
   const { defaults } = props;
-  return new lambda.Function(scope, id, {
-    runtime: lambda.Runtime.NODEJS_22_X,
+  const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
+    retention: defaults.logRetention ?? logs.RetentionDays.ONE_MONTH,
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
+  // A role of its own that may write to its own log group only, instead of the
+  // managed AWSLambdaBasicExecutionRole (logs:* on every log group).
+  const role = new iam.Role(scope, `${id}Role`, {
+    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    description: `${props.description}: its own log group, tracing, and what the library grants`,
+  });
+  logGroup.grantWrite(role);
+  const fn = new lambda.Function(scope, id, {
+    runtime: LAMBDA_RUNTIME,
     architecture: defaults.architecture ?? lambda.Architecture.ARM_64,
     code: HandlerBundler.of(scope).addHandler(props.bundleKey, props.entry, {
       externalModules: props.externalModules,
@@ -66,10 +79,8 @@ export function handlerFunction(
     timeout: props.timeout ?? defaults.timeout ?? Duration.seconds(10),
     tracing: lambda.Tracing.ACTIVE,
     loggingFormat: lambda.LoggingFormat.JSON,
-    logGroup: new logs.LogGroup(scope, `${id}Logs`, {
-      retention: defaults.logRetention ?? logs.RetentionDays.ONE_MONTH,
-      removalPolicy: RemovalPolicy.DESTROY,
-    }),
+    logGroup,
+    role,
     description: props.description,
     environment: {
       POWERTOOLS_SERVICE_NAME: props.serviceName,
@@ -78,7 +89,12 @@ export function handlerFunction(
       ...props.environment,
     },
   });
+  acknowledge(role.node.findChild('DefaultPolicy'), [XRAY_ACKNOWLEDGEMENT]);
+  return fn;
 }
+
+/** The Lambda runtime of every handler: the newest Node.js Lambda offers. */
+export const LAMBDA_RUNTIME = lambda.Runtime.NODEJS_24_X;
 
 /** The path of a handler shipped with this library (`lambda/runtime/...`), as .ts in the repo or .js when published. */
 export function libraryHandlerEntry(relative: string): string {
