@@ -159,7 +159,9 @@ describe('await', () => {
       template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
         MaximumRetryAttempts: 2,
         DestinationConfig: {
-          OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^OrdersDlq'), 'Arn'] } },
+          OnFailure: {
+            Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^OrdersDlq'), 'Arn'] },
+          },
         },
       });
     });
