@@ -14,3 +14,6 @@ export * from './checks/boundary';
 export * from './runtime';
 export * from './checks/acknowledge';
 export * from './checks/wildcard-resources';
+export * from './monitoring/alarms';
+export * from './monitoring/context-alarms';
+export * from './monitoring/ensemble-dashboard';

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { BoundedContext, DomainEventBus } from '../../lib';
+import { BoundedContext, DomainEventBus, EnsembleDashboard } from '../../lib';
 
 const handlers = path.join(__dirname, '..', '..', 'lambda', 'food-delivery');
 const entry = (file: string) => path.join(handlers, file);
@@ -117,5 +117,8 @@ export class FoodDeliveryStack extends Stack {
         emits: 'VoucherIssued',
       }),
     );
+
+    // One dashboard, a row per context; every context and the bus already have their alarms.
+    new EnsembleDashboard(this, 'Dashboard');
   }
 }

@@ -61,7 +61,8 @@ export class AwaitEvent extends sfn.StateMachineFragment {
   public readonly timeoutPublish: sfn.TaskStateBase;
   /** The awaited events. */
   public readonly events: DomainEvent[];
-  private readonly resultKey: string;
+  /** Where the awaited event lands: `$.data.<resultKey>`. */
+  public readonly resultKey: string;
   private choice?: sfn.Choice;
   private readonly branches = new Set<DomainEvent>();
   private timeoutPath?: sfn.IChainable;

@@ -46,6 +46,8 @@ export class AwaitStore extends Construct {
   public readonly table: dynamodb.Table;
   /** The resumer: registers waiters and resumes them when their event arrives. */
   public readonly resumer: lambda.Function;
+  /** The rules that feed the resumer with awaited events. */
+  public readonly rules: events.Rule[] = [];
   private readonly registrations: AwaitRegistration[] = [];
   private readonly props: AwaitStoreProps;
 
@@ -104,6 +106,7 @@ export class AwaitStore extends Construct {
           detail: { data: nestedExists(registration.correlateBy) },
         },
       });
+      this.rules.push(rule);
       rule.addTarget(
         new targets.LambdaFunction(this.resumer, {
           deadLetterQueue: this.props.deadLetterQueue,

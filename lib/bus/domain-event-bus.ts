@@ -8,6 +8,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { sourceSegmentProblems } from '../context/domain-event';
 import { ValidationError } from '../checks/validation-error';
+import { ALARM_PERIOD, occurrenceAlarm, queueDepth } from '../monitoring/alarms';
 import { encryptedDeadLetterQueue } from '../routing/dead-letter-queue';
 import { DEFAULT_RETRY_ATTEMPTS, DEFAULT_MAX_EVENT_AGE } from '../routing/defaults';
 
@@ -24,6 +25,8 @@ export interface IDomainEventBus {
   readonly appName: string;
   /** Allow `grantee` to publish events on this bus (`events:PutEvents`). */
   grantPublish(grantee: iam.IGrantable): iam.Grant;
+  /** The log group that receives every event, when the bus is defined in this app. */
+  readonly auditLog?: logs.ILogGroup;
 }
 
 /** Properties of a {@link DomainEventBus}. */
@@ -134,6 +137,19 @@ export class DomainEventBus extends Construct implements IDomainEventBus {
     this.auditDeadLetterQueue = encryptedDeadLetterQueue(this, 'AuditDlq');
     this.auditRule = this.buildAuditRule();
     this.allowPublishers(props.allowPublishFrom ?? []);
+    this.alarms = this.buildAlarms();
+  }
+
+  /**
+   * The bus's alarms: `AuditDeadLetters` (the audit copy of an event could not
+   * be written), `AuditFailedInvocations`, and `PutEventsFailedEntries`
+   * (publishers' events refused, usually throttling: they were never published).
+   */
+  public readonly alarms: cloudwatch.Alarm[];
+
+  /** Send every alarm of the bus to `action`. */
+  public addAlarmAction(...actions: cloudwatch.IAlarmAction[]): void {
+    for (const alarm of this.alarms) alarm.addAlarmAction(...actions);
   }
 
   public grantPublish(grantee: iam.IGrantable): iam.Grant {
@@ -179,6 +195,27 @@ export class DomainEventBus extends Construct implements IDomainEventBus {
       },
       ...props,
     });
+  }
+
+  private buildAlarms(): cloudwatch.Alarm[] {
+    const scope = new Construct(this, 'Alarms');
+    return [
+      occurrenceAlarm(scope, {
+        id: 'AuditDeadLetters',
+        metric: queueDepth(this.auditDeadLetterQueue.metricApproximateNumberOfMessagesVisible()),
+        description: `${this.appName}: events could not be copied to the audit log; they are in the audit dead-letter queue.`,
+      }),
+      occurrenceAlarm(scope, {
+        id: 'AuditFailedInvocations',
+        metric: this.metricAuditFailedInvocations({ period: ALARM_PERIOD }),
+        description: `${this.appName}: the audit rule gave up writing events to the audit log. Check the log group's resource policy.`,
+      }),
+      occurrenceAlarm(scope, {
+        id: 'PutEventsFailedEntries',
+        metric: this.metricPutEventsFailedEntries({ period: ALARM_PERIOD }),
+        description: `${this.appName}: PutEvents refused entries (often throttling): those events were never published. Check the publishers' retries and the account's PutEvents quota.`,
+      }),
+    ];
   }
 
   private allowPublishers(accounts: string[]): void {

@@ -9,6 +9,7 @@ import { Construct, IConstruct } from 'constructs';
 import { AwaitEvent, AwaitOptions, waitState } from '../await/await-event';
 import { AwaitStore } from '../await/await-store';
 import { IDomainEventBus } from '../bus/domain-event-bus';
+import { ContextAlarms } from '../monitoring/context-alarms';
 import { acknowledge, XRAY_ACKNOWLEDGEMENT } from '../checks/acknowledge';
 import { referencedConstructs } from '../checks/boundary';
 import { ValidationError } from '../checks/validation-error';
@@ -212,6 +213,7 @@ export class BoundedContext<E extends string = string> extends Construct {
   private _awaitStore?: AwaitStore;
   private _stateMachine?: sfn.StateMachine;
   private _workflowStart?: sfn.State;
+  private _alarms?: ContextAlarms;
 
   constructor(scope: Construct, id: string, props: BoundedContextProps<E>) {
     super(scope, id);
@@ -436,6 +438,16 @@ export class BoundedContext<E extends string = string> extends Construct {
     this._stateMachine = this.buildStateMachine(start, options);
     for (const subscription of this.subscriptions) subscription.startWorkflow(this._stateMachine);
     this._awaitStore?.allowResuming(this._stateMachine);
+    this._alarms = new ContextAlarms(this, 'Alarms', {
+      contextName: this.contextName,
+      source: this.source,
+      stateMachine: this._stateMachine,
+      deadLetterQueue: this.deadLetterQueue,
+      rules: [...this.subscriptions.map((s) => s.rule), ...(this._awaitStore?.rules ?? [])],
+      eventBus: this.bus.eventBus,
+      awaits: this.awaits.map((a) => ({ name: a.wait.stateId, resultKey: a.resultKey })),
+      auditLog: this.bus.auditLog,
+    });
     return this._stateMachine;
   }
 
@@ -466,6 +478,7 @@ export class BoundedContext<E extends string = string> extends Construct {
     });
     this.subscriptions.push(subscription);
     if (this._stateMachine) subscription.startWorkflow(this._stateMachine);
+    this._alarms?.watchRule(subscription.rule);
     return subscription;
   }
 
@@ -492,6 +505,79 @@ export class BoundedContext<E extends string = string> extends Construct {
       for (const entry of entries ?? []) if (entry.DetailType) names.add(entry.DetailType);
     }
     return names;
+  }
+
+  /**
+   * The context's alarms (failed, timed-out, throttled and aborted executions,
+   * dead letters, rules' failed deliveries, await timeouts); empty until the
+   * workflow is defined.
+   */
+  public get alarms(): cloudwatch.Alarm[] {
+    return this._alarms?.alarms ?? [];
+  }
+
+  /** Send every alarm of this context to `action` (an SNS topic, for instance). */
+  public addAlarmAction(...actions: cloudwatch.IAlarmAction[]): void {
+    for (const alarm of this.alarms) alarm.addAlarmAction(...actions);
+  }
+
+  /** Events this context published, counted from the bus's audit log; undefined for an imported bus. */
+  public metricEventsPublished(): cloudwatch.Metric | undefined {
+    return this._alarms?.eventsPublished;
+  }
+
+  /** Events delivered to this context (to start its workflow or resume an await). */
+  public metricEventsReceived(props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
+    const rules = [...this.subscriptions.map((s) => s.rule), ...(this._awaitStore?.rules ?? [])];
+    const metrics = Object.fromEntries(
+      rules.map((rule, i) => [
+        `r${i}`,
+        new cloudwatch.Metric({
+          namespace: 'AWS/Events',
+          metricName: 'Invocations',
+          dimensionsMap: { EventBusName: this.bus.eventBus.eventBusName, RuleName: rule.ruleName },
+          statistic: 'Sum',
+          ...props,
+        }),
+      ]),
+    );
+    if (rules.length === 0)
+      return new cloudwatch.MathExpression({
+        expression: '0',
+        usingMetrics: {},
+        label: 'events received',
+      });
+    return new cloudwatch.MathExpression({
+      expression: Object.keys(metrics).join(' + '),
+      usingMetrics: metrics,
+      label: 'events received',
+      period: props?.period,
+    });
+  }
+
+  /** Executions throttled. */
+  public metricExecutionsThrottled(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.stateMachine.metricThrottled(props);
+  }
+
+  /** Executions aborted. */
+  public metricExecutionsAborted(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.stateMachine.metricAborted(props);
+  }
+
+  /** Executions started. */
+  public metricExecutionsStarted(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.stateMachine.metricStarted(props);
+  }
+
+  /** Executions that succeeded. */
+  public metricExecutionsSucceeded(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.stateMachine.metricSucceeded(props);
+  }
+
+  /** How long executions take (from start to end). */
+  public metricExecutionTime(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.stateMachine.metricTime(props);
   }
 
   /** Allow `grantee` to start this context's workflow. */

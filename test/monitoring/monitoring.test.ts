@@ -1,0 +1,181 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { BoundedContext, EnsembleDashboard } from '../../lib';
+import { EcommerceFraudStack } from '../../examples/ecommerce-fraud/ecommerce-fraud-stack';
+import { FoodDeliveryStack } from '../../examples/food-delivery/food-delivery-stack';
+import { fixtureHandler, testApp, testStack } from '../helpers';
+
+const EXAMPLES: [string, (app: App) => Stack][] = [
+  ['food delivery', (app) => new FoodDeliveryStack(app, 'FoodDelivery')],
+  ['e-commerce fraud', (app) => new EcommerceFraudStack(app, 'EcommerceFraud')],
+];
+
+const alarmsOf = (template: Template) =>
+  Object.values<any>(template.findResources('AWS::CloudWatch::Alarm'));
+
+describe.each(EXAMPLES)('nothing lost, nothing unseen: the %s example', (_name, build) => {
+  const template = Template.fromStack(build(testApp()));
+  const resources = template.toJSON().Resources as Record<string, any>;
+
+  it('alarms on any message in every dead-letter queue', () => {
+    const queues = Object.entries(resources)
+      .filter(([, r]) => r.Type === 'AWS::SQS::Queue')
+      .map(([id]) => id);
+    expect(queues.length).toBeGreaterThan(2);
+    const watched = alarmsOf(template)
+      .filter((a) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible')
+      .map((a) => a.Properties.Dimensions[0].Value['Fn::GetAtt'][0]);
+    expect(watched.sort()).toEqual(queues.sort());
+  });
+
+  it('keeps every log group for a limited time', () => {
+    const groups = Object.values(resources).filter((r) => r.Type === 'AWS::Logs::LogGroup');
+    expect(groups.length).toBeGreaterThan(5);
+    expect(groups.filter((g) => !g.Properties.RetentionInDays)).toEqual([]);
+  });
+
+  it('gives every rule target a dead-letter queue and a retry policy', () => {
+    const targets = Object.values(resources)
+      .filter((r) => r.Type === 'AWS::Events::Rule')
+      .flatMap((r) => r.Properties.Targets);
+    expect(targets.filter((t) => !t.DeadLetterConfig || !t.RetryPolicy)).toEqual([]);
+  });
+
+  it('alarms on failed deliveries of every rule', () => {
+    const rules = Object.entries(resources)
+      .filter(([, r]) => r.Type === 'AWS::Events::Rule')
+      .map(([id]) => id);
+    const watched = alarmsOf(template)
+      .filter((a) => a.Properties.MetricName === 'FailedInvocations')
+      .map((a) => a.Properties.Dimensions.find((d: any) => d.Name === 'RuleName').Value.Ref);
+    expect(watched.sort()).toEqual(rules.sort());
+  });
+
+  it('draws one dashboard', () => {
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+});
+
+describe('context alarms', () => {
+  function build() {
+    const { stack, bus } = testStack();
+    const kitchen = new BoundedContext(stack, 'Kitchen', { bus, events: ['Cooked'] });
+    kitchen.workflow(kitchen.task('Cook', { entry: fixtureHandler(), emits: 'Cooked' }));
+    const orders = new BoundedContext(stack, 'Orders', { bus, events: ['Placed', 'GaveUp'] });
+    orders.workflow(
+      orders.task('Place', { entry: fixtureHandler(), emits: 'Placed' }).next(
+        orders.await('AwaitKitchen', {
+          events: [kitchen.event('Cooked')],
+          correlateBy: 'orderId',
+          timeout: Duration.minutes(5),
+          onTimeout: 'GaveUp',
+        }),
+      ),
+    );
+    return { stack, bus, kitchen, orders };
+  }
+
+  it.each(['ExecutionsFailed', 'ExecutionsTimedOut', 'ExecutionThrottled', 'ExecutionsAborted'])(
+    'alarms on any %s of the workflow, quiet without data',
+    (metricName) => {
+      const { stack } = build();
+      Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/States',
+        MetricName: metricName,
+        Dimensions: [
+          { Name: 'StateMachineArn', Value: { Ref: Match.stringLikeRegexp('^OrdersWorkflow') } },
+        ],
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmDescription: Match.stringLikeRegexp('^orders: '),
+      });
+    },
+  );
+
+  it('counts events out and await timeouts from the audit log', () => {
+    const { stack } = build();
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      FilterPattern: '{ $.source = "test.orders" }',
+      MetricTransformations: [
+        Match.objectLike({ MetricNamespace: 'cdk-ensemble', MetricName: 'EventsPublished' }),
+      ],
+    });
+    template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      FilterPattern:
+        '{ ($.source = "test.orders") && ($.detail.metadata.state = "AwaitKitchen") && ($.detail.data.awaited.Error = "States.Timeout") }',
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'cdk-ensemble',
+      MetricName: 'AwaitKitchenTimeouts',
+      Dimensions: [{ Name: 'Source', Value: 'test.orders' }],
+      AlarmDescription: Match.stringLikeRegexp('waited in AwaitKitchen until its timeout'),
+    });
+  });
+
+  it('watches a subscription made after the workflow', () => {
+    const { stack, kitchen, orders } = build();
+    const before = kitchen.alarms.length;
+    kitchen.on(orders.event('Placed'));
+    expect(kitchen.alarms.length).toBe(before + 1);
+    expect(Template.fromStack(stack).toJSON()).toBeDefined();
+  });
+
+  it('has no alarms before the workflow exists', () => {
+    const { stack, bus } = testStack();
+    expect(new BoundedContext(stack, 'Idle', { bus, events: [] }).alarms).toEqual([]);
+  });
+});
+
+describe('EnsembleDashboard', () => {
+  it('draws a row per context of its stack and routes every alarm to the topic', () => {
+    const { stack, bus } = testStack();
+    const a = new BoundedContext(stack, 'Alpha', { bus, events: ['A'] });
+    a.workflow(a.task('DoA', { entry: fixtureHandler(), emits: 'A' }));
+    const topic = new sns.Topic(stack, 'Alarms');
+    new EnsembleDashboard(stack, 'Dashboard', { alarmTopic: topic });
+    // defined after the dashboard: still shown
+    const b = new BoundedContext(stack, 'Beta', { bus, events: ['B'] });
+    b.workflow(b.task('DoB', { entry: fixtureHandler(), emits: 'B' }));
+    const template = Template.fromStack(stack);
+    const body = JSON.stringify(template.findResources('AWS::CloudWatch::Dashboard'));
+    expect(body).toContain('alpha: executions');
+    expect(body).toContain('beta: dead letters');
+    const alarms = alarmsOf(template);
+    expect(alarms.length).toBe(a.alarms.length + b.alarms.length + bus.alarms.length);
+    expect(alarms.filter((x) => !x.Properties.AlarmActions)).toEqual([]);
+    expect(alarms.every((x) => x.Properties.AlarmActions[0].Ref.startsWith('Alarms'))).toBe(true);
+  });
+
+  it('shows only the contexts it is given', () => {
+    const { stack, bus } = testStack();
+    const a = new BoundedContext(stack, 'Alpha', { bus, events: ['A'] });
+    a.workflow(a.task('DoA', { entry: fixtureHandler(), emits: 'A' }));
+    const b = new BoundedContext(stack, 'Beta', { bus, events: ['B'] });
+    b.workflow(b.task('DoB', { entry: fixtureHandler(), emits: 'B' }));
+    new EnsembleDashboard(stack, 'Dashboard', { contexts: [b], dashboardName: 'beta-only' });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'beta-only' });
+    const body = JSON.stringify(template.findResources('AWS::CloudWatch::Dashboard'));
+    expect(body).not.toContain('alpha:');
+    expect(body).toContain('beta: executions');
+    expect(alarmsOf(template).filter((x) => x.Properties.AlarmActions)).toEqual([]);
+  });
+});
+
+describe('bus alarms', () => {
+  it.each([
+    ['ApproximateNumberOfMessagesVisible', 'AWS/SQS'],
+    ['FailedInvocations', 'AWS/Events'],
+    ['PutEventsFailedEntriesCount', 'AWS/Events'],
+  ])('alarms on %s', (metricName, namespace) => {
+    const { stack } = testStack();
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: namespace,
+      MetricName: metricName,
+      AlarmDescription: Match.stringLikeRegexp('^test: '),
+    });
+  });
+});
