@@ -14,6 +14,17 @@ const entry = (file: string) => path.join(handlers, file);
  * saga that refunds when fraud is suspected, stock released when the payment
  * fails, and delivery that ships only after an explicit NoFraudDetected.
  */
+/** Properties of the example stack. */
+export interface EcommerceFraudStackProps extends StackProps {
+  /**
+   * Who publishes the tasks' events: the workflow (a state after each task) or
+   * the handlers themselves (one state transition fewer per task).
+   *
+   * @default 'workflow'
+   */
+  readonly publishFrom?: 'workflow' | 'handler';
+}
+
 export class EcommerceFraudStack extends Stack {
   public readonly bus: DomainEventBus;
   public readonly customers: BoundedContext<'CustomerRegistered'>;
@@ -39,23 +50,28 @@ export class EcommerceFraudStack extends Stack {
     'ShipmentPrepared' | 'OrderShipped' | 'ShipmentCancelled' | 'ShipmentOnHold'
   >;
 
-  constructor(scope: Construct, id: string, props?: StackProps) {
+  constructor(scope: Construct, id: string, props: EcommerceFraudStackProps = {}) {
     super(scope, id, props);
+    const publishFrom = props.publishFrom;
     const bus = (this.bus = new DomainEventBus(this, 'Bus', { appName: 'shop' }));
     const customers = (this.customers = new BoundedContext(this, 'Customers', {
       bus,
+      publishFrom,
       events: ['CustomerRegistered'],
     }));
     const orders = (this.orders = new BoundedContext(this, 'Orders', {
       bus,
+      publishFrom,
       events: ['OrderPlaced', 'OrderCompleted', 'OrderCancelled', 'OrderStalled'],
     }));
     const fraud = (this.fraudDetection = new BoundedContext(this, 'FraudDetection', {
       bus,
+      publishFrom,
       events: ['PossibleFraud', 'NoFraudDetected'],
     }));
     const inventory = (this.inventory = new BoundedContext(this, 'Inventory', {
       bus,
+      publishFrom,
       events: [
         'StockReserved',
         'StockReleased',
@@ -66,6 +82,7 @@ export class EcommerceFraudStack extends Stack {
     }));
     const payments = (this.payments = new BoundedContext(this, 'Payments', {
       bus,
+      publishFrom,
       events: [
         'PaymentCharged',
         'PaymentRefunded',
@@ -76,6 +93,7 @@ export class EcommerceFraudStack extends Stack {
     }));
     const delivery = (this.delivery = new BoundedContext(this, 'Delivery', {
       bus,
+      publishFrom,
       events: ['ShipmentPrepared', 'OrderShipped', 'ShipmentCancelled', 'ShipmentOnHold'],
     }));
 

@@ -17,6 +17,17 @@ const entry = (file: string) => path.join(handlers, file);
  * order completes and Promotions issues a voucher; rejected or no answer, the
  * order is cancelled and the customer notified.
  */
+/** Properties of the example stack. */
+export interface FoodDeliveryStackProps extends StackProps {
+  /**
+   * Who publishes the tasks' events: the workflow (a state after each task) or
+   * the handlers themselves (one state transition fewer per task).
+   *
+   * @default 'workflow'
+   */
+  readonly publishFrom?: 'workflow' | 'handler';
+}
+
 export class FoodDeliveryStack extends Stack {
   public readonly bus: DomainEventBus;
   public readonly orders: BoundedContext<
@@ -28,24 +39,29 @@ export class FoodDeliveryStack extends Stack {
   public readonly notifications: BoundedContext<'UserNotified'>;
   public readonly promotions: BoundedContext<'VoucherIssued'>;
 
-  constructor(scope: Construct, id: string, props?: StackProps) {
+  constructor(scope: Construct, id: string, props: FoodDeliveryStackProps = {}) {
     super(scope, id, props);
+    const publishFrom = props.publishFrom;
     const bus = (this.bus = new DomainEventBus(this, 'Bus', { appName: 'food' }));
 
     const orders = (this.orders = new BoundedContext(this, 'Orders', {
       bus,
+      publishFrom,
       events: ['OrderPlaced', 'OrderCompleted', 'OrderCancelled', 'OrderTimedOut'],
     }));
     const restaurants = (this.restaurants = new BoundedContext(this, 'Restaurants', {
       bus,
+      publishFrom,
       events: ['RestaurantNotified', 'OrderAccepted', 'OrderRejected'],
     }));
     const notifications = (this.notifications = new BoundedContext(this, 'Notifications', {
       bus,
+      publishFrom,
       events: ['UserNotified'],
     }));
     const promotions = (this.promotions = new BoundedContext(this, 'Promotions', {
       bus,
+      publishFrom,
       events: ['VoucherIssued'],
     }));
 

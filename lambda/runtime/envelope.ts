@@ -22,6 +22,10 @@ export interface TaskPayload<T = Record<string, unknown>> {
   readonly data: T;
   /** The task's state name. */
   readonly task: string;
+  /** The execution, for tasks whose handler publishes their event. */
+  readonly executionArn?: string;
+  /** The state machine's name, for tasks whose handler publishes their event. */
+  readonly workflow?: string;
 }
 
 /** The `detail` of a domain event on the bus. */

@@ -1,6 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { parseTaskPayload, TaskPayload } from './envelope';
 import { logger } from './logger';
+import { publishTaskEvent } from './publisher';
 
 /** What a task's business function receives besides its data. */
 export interface TaskContext {
@@ -19,7 +20,8 @@ export type TaskHandler<In, Out> = (event: TaskPayload<In>, context?: Context) =
  * Checks the payload, puts the correlation id and task name on every log line
  * of the shared logger, calls `fn` with the task's `data`, and returns its
  * result, which becomes the workflow's new `data` and the published event's
- * payload. Errors are logged and rethrown: the workflow decides whether to
+ * payload. For a task with `publishFrom: 'handler'` the handler publishes that
+ * event itself before returning. Errors are logged and rethrown: the workflow decides whether to
  * retry (by error name) or to fail.
  */
 export function taskHandler<In, Out>(
@@ -37,7 +39,12 @@ export function taskHandler<In, Out>(
         payload,
         lambdaContext,
       });
-      logger.info('task completed', { task: payload.task });
+      if (process.env.ENSEMBLE_EMITS) {
+        const eventId = await publishTaskEvent(payload as TaskPayload<unknown>, result);
+        logger.info('task completed', { task: payload.task, event: process.env.ENSEMBLE_EMITS, eventId });
+      } else {
+        logger.info('task completed', { task: payload.task });
+      }
       return result;
     } catch (error) {
       logger.error('task failed', error as Error);

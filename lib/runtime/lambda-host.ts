@@ -28,6 +28,9 @@ export class LambdaHost {
   private readonly handlers = new Map<string, Handler>();
   private readonly byArn = new Map<string, LocalFunctionSpec>();
   private lastEnvironment?: LocalFunctionSpec;
+  private appliedKeys = new Set<string>();
+  /** The process's environment before any function's: what a variable returns to. */
+  private readonly baseline: NodeJS.ProcessEnv = { ...mainProcess.env };
   private readonly queues = new Map<string, Promise<void>>();
   private readonly date: DateConstructor;
 
@@ -144,8 +147,16 @@ export class LambdaHost {
       AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
       ...fn.environment,
     };
-    Object.assign(mainProcess.env, environment);
-    if (process.env !== mainProcess.env) Object.assign(process.env, environment);
+    for (const env of new Set([mainProcess.env, process.env])) {
+      // Variables of the previous function that this one does not set go back to what they were.
+      for (const key of this.appliedKeys) {
+        if (key in environment) continue;
+        if (key in this.baseline) env[key] = this.baseline[key];
+        else delete env[key];
+      }
+      Object.assign(env, environment);
+    }
+    this.appliedKeys = new Set(Object.keys(environment));
   }
 
   private lambdaContext(fn: LocalFunctionSpec, requestId: string) {

@@ -336,6 +336,73 @@ describe('BoundedContext', () => {
     });
   });
 
+  describe('publishFrom handler', () => {
+    const { stack, orders } = ordersContext();
+    orders.workflow(
+      orders
+        .task('PlaceOrder', {
+          entry: fixtureHandler(),
+          emits: 'OrderPlaced',
+          publishFrom: 'handler',
+        })
+        .next(orders.task('ShipOrder', { entry: fixtureHandler(), emits: 'OrderShipped' })),
+    );
+    const template = Template.fromStack(stack);
+    const s = definitionOf(stack).States;
+
+    it('publishes no state for the event: the next state follows the task directly', () => {
+      expect(s.PlaceOrder.Next).toBe('ShipOrder');
+      expect(s['Publish OrderPlaced']).toBeUndefined();
+      expect(s.ShipOrder.Next).toBe('Publish OrderShipped');
+    });
+
+    it('passes the execution and workflow to the handler, which needs them for the envelope', () => {
+      expect(s.PlaceOrder.Parameters).toEqual({
+        'metadata.$': '$.metadata',
+        'data.$': '$.data',
+        task: 'PlaceOrder',
+        'executionArn.$': '$$.Execution.Id',
+        'workflow.$': '$$.StateMachine.Name',
+      });
+      expect(s.ShipOrder.Parameters['executionArn.$']).toBeUndefined();
+    });
+
+    it('tells the handler which event to publish and lets it publish on the bus only', () => {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: {
+          Variables: Match.objectLike({
+            ENSEMBLE_TASK: 'PlaceOrder',
+            ENSEMBLE_EMITS: 'OrderPlaced',
+          }),
+        },
+      });
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        Roles: [{ Ref: Match.stringLikeRegexp('^OrdersPlaceOrderHandlerRole') }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            {
+              Action: 'events:PutEvents',
+              Effect: 'Allow',
+              Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Bus'), 'Arn'] },
+            },
+          ]),
+        },
+      });
+    });
+
+    it('counts the event as published by the context', () => {
+      expect([...orders.publishedEventNames()]).toContain('OrderPlaced');
+    });
+
+    it('takes the default from the context', () => {
+      const other = ordersContext({ publishFrom: 'handler' });
+      other.orders.workflow(
+        other.orders.task('PlaceOrder', { entry: fixtureHandler(), emits: 'OrderPlaced' }),
+      );
+      expect(definitionOf(other.stack).States.PlaceOrder.Next).toBe('Publish WorkflowSucceeded');
+    });
+  });
+
   describe('grants and metrics', () => {
     it('grants states:StartExecution on the workflow', () => {
       const { stack, orders } = ordersContext();
