@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { EventMetadata, TaskPayload } from './envelope';
 
 let client: EventBridgeClient | undefined;
@@ -32,7 +32,10 @@ export function taskEventDetail(
   contextName: string,
   data: unknown,
   now: Date = new Date(),
-): { metadata: Required<Pick<EventMetadata, 'eventId' | 'correlationId'>> & EventMetadata; data: unknown } {
+): {
+  metadata: Required<Pick<EventMetadata, 'eventId' | 'correlationId'>> & EventMetadata;
+  data: unknown;
+} {
   const executionArn = payload.executionArn ?? 'unknown';
   return {
     metadata: {
@@ -57,13 +60,17 @@ export function taskEventDetail(
  *
  * @throws EventNotPublishedError when EventBridge refuses the entry
  */
-export async function publishTaskEvent(payload: TaskPayload<unknown>, data: unknown): Promise<string> {
+export async function publishTaskEvent(
+  payload: TaskPayload<unknown>,
+  data: unknown,
+): Promise<string> {
   const eventName = required('ENSEMBLE_EMITS');
   const source = required('ENSEMBLE_EVENT_SOURCE');
   const detail = taskEventDetail(payload, eventName, source.split('.').slice(1).join('.'), data);
-  client ??= new EventBridgeClient({});
+  const sdk = loadEventBridge();
+  client ??= new sdk.EventBridgeClient({});
   const result = await client.send(
-    new PutEventsCommand({
+    new sdk.PutEventsCommand({
       Entries: [
         {
           EventBusName: required('ENSEMBLE_EVENT_BUS_NAME'),
@@ -76,13 +83,24 @@ export async function publishTaskEvent(payload: TaskPayload<unknown>, data: unkn
   );
   if (result.FailedEntryCount) {
     const entry = result.Entries?.[0];
-    throw new EventNotPublishedError(`${eventName} was not published: ${entry?.ErrorCode} ${entry?.ErrorMessage}`);
+    throw new EventNotPublishedError(
+      `${eventName} was not published: ${entry?.ErrorCode} ${entry?.ErrorMessage}`,
+    );
   }
   return detail.metadata.eventId;
 }
 
+type EventBridgeSdk = typeof import('@aws-sdk/client-eventbridge');
+
+/** Loaded on first use: handlers that publish nothing do not pay for the SDK at cold start. */
+function loadEventBridge(): EventBridgeSdk {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('@aws-sdk/client-eventbridge') as EventBridgeSdk;
+}
+
 function required(name: string): string {
   const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: this handler is configured by BoundedContext.task()`);
+  if (!value)
+    throw new Error(`${name} is not set: this handler is configured by BoundedContext.task()`);
   return value;
 }

@@ -41,7 +41,11 @@ export function taskHandler<In, Out>(
       });
       if (process.env.ENSEMBLE_EMITS) {
         const eventId = await publishTaskEvent(payload as TaskPayload<unknown>, result);
-        logger.info('task completed', { task: payload.task, event: process.env.ENSEMBLE_EMITS, eventId });
+        logger.info('task completed', {
+          task: payload.task,
+          event: process.env.ENSEMBLE_EMITS,
+          eventId,
+        });
       } else {
         logger.info('task completed', { task: payload.task });
       }

@@ -307,11 +307,15 @@ export class BoundedContext<E extends string = string> extends Construct {
   public task(name: string, options: TaskOptions<E>): ContextTask {
     this.claimStateName(name, 'task name');
     const event = options.emits === undefined ? undefined : this.event(options.emits);
-    const fromHandler = event !== undefined && (options.publishFrom ?? this.props.publishFrom) === 'handler';
+    const fromHandler =
+      event !== undefined && (options.publishFrom ?? this.props.publishFrom) === 'handler';
     const scope = new Construct(this, name);
     const handler = this.buildHandler(name, name, {
       ...options,
-      environment: { ...(fromHandler ? { ENSEMBLE_EMITS: event.name } : {}), ...options.environment },
+      environment: {
+        ...(fromHandler ? { ENSEMBLE_EMITS: event.name } : {}),
+        ...options.environment,
+      },
     });
     if (fromHandler) {
       this.bus.grantPublish(handler);
@@ -322,9 +326,14 @@ export class BoundedContext<E extends string = string> extends Construct {
       event: this.event(options.compensate.emits),
     };
     const invoke = invokeState(scope, 'Invoke', name, handler, options.retry, {
-      payload: fromHandler ? { 'executionArn.$': '$$.Execution.Id', 'workflow.$': '$$.StateMachine.Name' } : undefined,
+      payload: fromHandler
+        ? { 'executionArn.$': '$$.Execution.Id', 'workflow.$': '$$.StateMachine.Name' }
+        : undefined,
     });
-    const publish = event && !fromHandler ? this.publishStateFor(scope, 'Publish', event, name, '$.data') : undefined;
+    const publish =
+      event && !fromHandler
+        ? this.publishStateFor(scope, 'Publish', event, name, '$.data')
+        : undefined;
     const task = new ContextTask(scope, 'Fragment', {
       handler,
       invoke,

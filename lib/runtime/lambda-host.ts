@@ -159,6 +159,18 @@ export class LambdaHost {
     this.appliedKeys = new Set(Object.keys(environment));
   }
 
+  /** Put back every variable the functions set, as the process had them. */
+  public restoreEnvironment(): void {
+    for (const env of new Set([mainProcess.env, process.env])) {
+      for (const key of this.appliedKeys) {
+        if (key in this.baseline) env[key] = this.baseline[key];
+        else delete env[key];
+      }
+    }
+    this.appliedKeys = new Set();
+    this.lastEnvironment = undefined;
+  }
+
   private lambdaContext(fn: LocalFunctionSpec, requestId: string) {
     const deadline = Date.now() + fn.timeoutSeconds * 1000;
     return {

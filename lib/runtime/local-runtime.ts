@@ -190,6 +190,7 @@ export class LocalRuntime {
    */
   public dispose(): void {
     for (const executor of new Set(this.executors.values())) executor.abandon();
+    this.host.restoreEnvironment();
     this.hooks.deactivate();
   }
 
