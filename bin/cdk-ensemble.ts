@@ -3,7 +3,9 @@
 import { runCli } from '../lib/runtime/cli';
 
 runCli(process.argv.slice(2), { out: (l) => console.log(l), err: (l) => console.error(l) }).then(
-  (code) => process.exit(code),
+  (code) => {
+    process.exitCode = code;
+  },
   (error: Error) => {
     console.error(error);
     process.exit(1);

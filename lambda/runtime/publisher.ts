@@ -63,8 +63,8 @@ export function taskEventDetail(
 export async function publishTaskEvent(
   payload: TaskPayload<unknown>,
   data: unknown,
+  eventName: string = required('ENSEMBLE_EMITS'),
 ): Promise<string> {
-  const eventName = required('ENSEMBLE_EMITS');
   const source = required('ENSEMBLE_EVENT_SOURCE');
   const detail = taskEventDetail(payload, eventName, source.split('.').slice(1).join('.'), data);
   const sdk = loadEventBridge();

@@ -29,6 +29,8 @@ export function taskHandler<In, Out>(
 ): TaskHandler<In, Out> {
   return async (event, lambdaContext) => {
     const payload = parseTaskPayload<In>(event);
+    // Read before any await: the configuration belongs to this invocation.
+    const emits = process.env.ENSEMBLE_EMITS;
     if (lambdaContext) logger.addContext(lambdaContext);
     logger.setCorrelationId(payload.metadata.correlationId);
     logger.appendKeys({ task: payload.task, causationId: payload.metadata.causationId });
@@ -39,13 +41,9 @@ export function taskHandler<In, Out>(
         payload,
         lambdaContext,
       });
-      if (process.env.ENSEMBLE_EMITS) {
-        const eventId = await publishTaskEvent(payload as TaskPayload<unknown>, result);
-        logger.info('task completed', {
-          task: payload.task,
-          event: process.env.ENSEMBLE_EMITS,
-          eventId,
-        });
+      if (emits) {
+        const eventId = await publishTaskEvent(payload as TaskPayload<unknown>, result, emits);
+        logger.info('task completed', { task: payload.task, event: emits, eventId });
       } else {
         logger.info('task completed', { task: payload.task });
       }

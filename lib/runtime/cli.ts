@@ -59,8 +59,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   } catch (error) {
     const e = error as Error;
     io.err(`cdk-ensemble: ${e.message}`);
-    if (e instanceof UsageError) io.err(`\n${USAGE}`);
-    return e instanceof UsageError || e.name === 'AssemblyError' ? 2 : 1;
+    const usage = e instanceof UsageError || e.name === 'StateMachineDoesNotExist';
+    if (usage) io.err(`\n${USAGE}`);
+    return usage || e.name === 'AssemblyError' ? 2 : 1;
   } finally {
     runtime?.dispose();
   }
@@ -102,6 +103,7 @@ function parseOptions(argv: string[]): Options | 'help' {
   if (!options.start && !options.event)
     throw new UsageError('give --start <context> --input <file> or --event <file>');
   if (options.start && !options.input) throw new UsageError('--start needs --input <file.json>');
+  if (options.input && !options.start) throw new UsageError('--input goes with --start <context>');
   if (options.advance) parseDuration(options.advance);
   return options;
 }

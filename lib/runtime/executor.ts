@@ -205,11 +205,10 @@ export class StateMachineExecutor {
     execution.cause = cause;
     execution.stoppedAt = this.services.clock.iso();
     execution.stopOrder = this.services.record.nextOrder();
+    // Its tokens no longer resume anything (SendTaskSuccess answers TaskTimedOut); a task
+    // still waiting is released by abandon() or its own timeout, which clears its timers.
     for (const [token, wait] of this.tokens) {
-      if (wait.executionArn === execution.executionArn) {
-        wait.settled = true;
-        this.tokens.delete(token);
-      }
+      if (wait.executionArn === execution.executionArn) this.tokens.delete(token);
     }
   }
 

@@ -31,7 +31,7 @@ export class LambdaHost {
   private appliedKeys = new Set<string>();
   /** The process's environment before any function's: what a variable returns to. */
   private readonly baseline: NodeJS.ProcessEnv = { ...mainProcess.env };
-  private readonly queues = new Map<string, Promise<void>>();
+  private queue: Promise<void> = Promise.resolve();
   private readonly date: DateConstructor;
 
   constructor(
@@ -58,25 +58,20 @@ export class LambdaHost {
   /**
    * Invoke a function and return its result; its error is rethrown with the same name.
    *
-   * Invocations of one function run one at a time, as in one Lambda execution
+   * Invocations run one at a time, as each runs alone in its Lambda execution
    * environment: handlers keep state in their module (the Powertools logger's
-   * keys, SDK clients) that concurrent invocations would mix up.
+   * keys) and read environment variables, which are process-wide here, at any
+   * point of an invocation, so interleaved invocations would mix them up.
    */
   public invoke(ref: string, event: unknown, cause?: string): Promise<unknown> {
-    const key = this.find(ref)?.logicalId ?? ref;
-    const previous = this.queues.get(key) ?? Promise.resolve();
-    const run = previous.then(
+    const run = this.queue.then(
       () => this.invokeNow(ref, event, cause),
       () => this.invokeNow(ref, event, cause),
     );
-    const settled = run.then(
+    this.queue = run.then(
       () => undefined,
       () => undefined,
     );
-    this.queues.set(key, settled);
-    void settled.then(() => {
-      if (this.queues.get(key) === settled) this.queues.delete(key);
-    });
     return run;
   }
 

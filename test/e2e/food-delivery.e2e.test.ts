@@ -255,10 +255,7 @@ describe('food delivery, end to end', () => {
       expect(only('OrderCompleted', 'early-1').detail.data.etaMinutes).toBe(20);
     });
 
-    // KNOWN BUG (reported): the handlers read the real Date, not the runtime's virtual clock,
-    // so the resumer stamps kept events with real-time expiries that virtual time never
-    // reaches. On AWS the resumer ignores a kept event past the await timeout (10 minutes).
-    // Remove `.failing` once the runtime gives handlers its clock.
+    // On AWS the resumer ignores a kept event past the await timeout (10 minutes).
     it('forgets an early event once the await timeout has passed', async () => {
       runtime.putEvents([orderAccepted('late-1', 'evt-late-1')]);
       await runtime.settle();

@@ -155,15 +155,29 @@ describe('cdk-ensemble run', () => {
     expect(result.err).toEqual([]);
     expect(result.code).toBe(0);
     const record = parseJson(result);
-    expect(record.events).toHaveLength(1);
-    expect(record.events[0]).toMatchObject({
+    const [accepted, ...rest] = record.events;
+    expect(accepted).toMatchObject({
       source: 'food.restaurants',
       detailType: 'OrderAccepted',
       publishedBy: 'test',
-      detail: { data: { orderId: 'order-nobody-waits-for', etaMinutes: 20 } },
+      detail: {
+        metadata: { eventId: 'evt-1', correlationId: 'corr-1' },
+        data: { orderId: 'order-nobody-waits-for', etaMinutes: 20 },
+      },
     });
-    expect(record.events[0].matchedRules.length).toBeGreaterThan(0);
+    // The await rule feeds it to the Orders resumer, which keeps it: no Orders execution.
+    expect(accepted.matchedRules).toContainEqual(expect.stringMatching(/^OrdersAwaits/));
     expect(record.executions.filter((e) => e.contextName === 'orders')).toEqual([]);
+    const resumer = record.invocations.filter((i) =>
+      i.functionId.startsWith('OrdersAwaitsResumer'),
+    );
+    expect(resumer).toHaveLength(1);
+    expect(resumer[0].error).toBeUndefined();
+    // Only Notifications reacts to OrderAccepted on its own.
+    expect(record.executions.map((e) => [e.contextName, e.status])).toEqual([
+      ['notifications', 'SUCCEEDED'],
+    ]);
+    expect(rest.every((e) => e.source === 'food.notifications')).toBe(true);
     expect(record.deadLetters).toEqual([]);
   });
 
@@ -188,12 +202,15 @@ describe('cdk-ensemble run', () => {
     ]);
     const record = parseJson(await run('--event', file, '--json'));
 
-    expect(record.events.map((e) => e.detail.data.orderId)).toEqual(['arr-1', 'arr-2']);
+    const accepted = record.events.filter((e) => e.detailType === 'OrderAccepted');
+    expect(accepted.map((e) => [e.source, e.detail.data.orderId])).toEqual([
+      ['food.restaurants', 'arr-1'],
+      ['food.restaurants', 'arr-2'],
+    ]);
   });
 
   describe('a restaurant that never answers', () => {
     let silentOrder: string;
-
     beforeAll(() => {
       silentOrder = inputFile('silent-order.json', {
         customerId: 'customer-2',
@@ -276,11 +293,11 @@ describe('cdk-ensemble run', () => {
   it('names the known contexts when --start names none of them', async () => {
     const result = await run('--start', 'nope', '--input', ORDER);
 
-    // Not a usage error (2): the assembly had to be loaded to know its contexts.
-    expect(result.code).toBe(1);
+    // A usage error: exit code 2, and the usage follows.
+    expect(result.code).toBe(2);
     expect(result.out).toEqual([]);
-    expect(result.err).toHaveLength(1);
     expect(result.err[0]).toMatch(/^cdk-ensemble: no state machine 'nope' in the app/);
+    expect(result.err[1]).toMatch(/Usage: cdk-ensemble run/);
     for (const context of ['orders', 'restaurants', 'promotions', 'notifications'])
       expect(result.err[0]).toContain(`FoodDelivery/${context}`);
   });
