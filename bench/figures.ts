@@ -30,7 +30,12 @@ const EXAMPLES: Example[] = [
     start: (runtime) =>
       runtime.startExecution('orders', {
         metadata: { correlationId: 'bench-1' },
-        data: { orderId: 'bench-1', customerId: 'c', restaurantId: 'luigis-pizza', items: [{ name: 'margherita', quantity: 1, unitPrice: 9 }] },
+        data: {
+          orderId: 'bench-1',
+          customerId: 'c',
+          restaurantId: 'luigis-pizza',
+          items: [{ name: 'margherita', quantity: 1, unitPrice: 9 }],
+        },
       }),
   },
   {
@@ -56,17 +61,26 @@ function synth(example: Example, publishFrom: 'workflow' | 'handler'): string {
 }
 
 /** Transitions (states entered) of each workflow on the happy path. */
-async function transitions(example: Example, publishFrom: 'workflow' | 'handler'): Promise<Map<string, number>> {
+async function transitions(
+  example: Example,
+  publishFrom: 'workflow' | 'handler',
+): Promise<Map<string, number>> {
   const runtime = LocalRuntime.fromAssembly(synth(example, publishFrom));
   try {
     example.start(runtime);
     await runtime.settle();
     const failed = runtime.record.allExecutions.filter((e) => e.status !== 'SUCCEEDED');
-    if (failed.length > 0) throw new Error(`${example.name}: the happy path did not succeed: ${failed.map((e) => `${e.contextName} ${e.status}`)}`);
+    if (failed.length > 0)
+      throw new Error(
+        `${example.name}: the happy path did not succeed: ${failed.map((e) => `${e.contextName} ${e.status}`)}`,
+      );
     const counts = new Map<string, number>();
     for (const e of runtime.record.allExecutions) {
       const n = e.transitions.filter((t) => t.event === 'entered').length;
-      counts.set(e.contextName ?? e.stateMachine, (counts.get(e.contextName ?? e.stateMachine) ?? 0) + n);
+      counts.set(
+        e.contextName ?? e.stateMachine,
+        (counts.get(e.contextName ?? e.stateMachine) ?? 0) + n,
+      );
     }
     return counts;
   } finally {
@@ -78,21 +92,33 @@ async function transitions(example: Example, publishFrom: 'workflow' | 'handler'
 function coldLoadMs(bundle: string): number {
   const script = `const t=process.hrtime.bigint();require(${JSON.stringify(bundle)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
   const runs = [0, 1, 2].map(() =>
-    Number(execFileSync(process.execPath, ['-e', script], { env: { ...process.env, NODE_PATH: path.join(REPO, 'node_modules') } }).toString()),
+    Number(
+      execFileSync(process.execPath, ['-e', script], {
+        env: { ...process.env, NODE_PATH: path.join(REPO, 'node_modules') },
+      }).toString(),
+    ),
   );
   return runs.sort((a, b) => a - b)[1];
 }
 
 function bundles(assembly: string): { name: string; kb: number; loadMs: number }[] {
   const manifest = JSON.parse(fs.readFileSync(path.join(assembly, 'manifest.json'), 'utf8'));
-  const stackName = Object.keys(manifest.artifacts).find((k) => manifest.artifacts[k].type === 'aws:cloudformation:stack')!;
-  const template = JSON.parse(fs.readFileSync(path.join(assembly, `${stackName}.template.json`), 'utf8'));
+  const stackName = Object.keys(manifest.artifacts).find(
+    (k) => manifest.artifacts[k].type === 'aws:cloudformation:stack',
+  )!;
+  const template = JSON.parse(
+    fs.readFileSync(path.join(assembly, `${stackName}.template.json`), 'utf8'),
+  );
   return Object.entries<any>(template.Resources)
     .filter(([, r]) => r.Type === 'AWS::Lambda::Function')
     .map(([id, r]) => {
       const hash = String(r.Properties.Code.S3Key).replace('.zip', '');
       const file = path.join(assembly, `asset.${hash}`, 'index.js');
-      return { name: id.replace(/[0-9A-F]{8}$/, ''), kb: fs.statSync(file).size / 1024, loadMs: coldLoadMs(file) };
+      return {
+        name: id.replace(/[0-9A-F]{8}$/, ''),
+        kb: fs.statSync(file).size / 1024,
+        loadMs: coldLoadMs(file),
+      };
     });
 }
 
@@ -100,24 +126,37 @@ export async function runFigures(): Promise<void> {
   for (const example of EXAMPLES) {
     console.log(`\n${example.name}: handler bundles (minified, @aws-sdk/* external)`);
     const list = bundles(synth(example, 'workflow'));
-    for (const b of list) console.log(`  ${b.name.padEnd(44)} ${b.kb.toFixed(1).padStart(6)} KB   cold load ${b.loadMs.toFixed(1).padStart(6)} ms`);
+    for (const b of list)
+      console.log(
+        `  ${b.name.padEnd(44)} ${b.kb.toFixed(1).padStart(6)} KB   cold load ${b.loadMs.toFixed(1).padStart(6)} ms`,
+      );
     const largest = Math.max(...list.map((b) => b.kb));
     console.log(`  largest bundle: ${largest.toFixed(1)} KB (target < 50 KB)`);
 
     const byWorkflow = await transitions(example, 'workflow');
     const byHandler = await transitions(example, 'handler');
-    console.log(`\n${example.name}: state transitions per happy-path execution, cost per million at $0.025 per 1,000`);
-    console.log(`  ${'workflow'.padEnd(16)} ${'events from workflow'.padStart(22)} ${'events from handlers'.padStart(22)}`);
+    console.log(
+      `\n${example.name}: state transitions per happy-path execution, cost per million at $0.025 per 1,000`,
+    );
+    console.log(
+      `  ${'workflow'.padEnd(16)} ${'events from workflow'.padStart(22)} ${'events from handlers'.padStart(22)}`,
+    );
     let totalW = 0;
     let totalH = 0;
     for (const [context, w] of byWorkflow) {
       const h = byHandler.get(context) ?? 0;
       totalW += w;
       totalH += h;
-      console.log(`  ${context.padEnd(16)} ${`${w} · $${(w * DOLLARS_PER_TRANSITION * 1e6).toFixed(0)}`.padStart(22)} ${`${h} · $${(h * DOLLARS_PER_TRANSITION * 1e6).toFixed(0)}`.padStart(22)}`);
+      console.log(
+        `  ${context.padEnd(16)} ${`${w} · $${(w * DOLLARS_PER_TRANSITION * 1e6).toFixed(0)}`.padStart(22)} ${`${h} · $${(h * DOLLARS_PER_TRANSITION * 1e6).toFixed(0)}`.padStart(22)}`,
+      );
     }
-    console.log(`  ${'whole flow'.padEnd(16)} ${`${totalW} · $${(totalW * DOLLARS_PER_TRANSITION * 1e6).toFixed(0)}`.padStart(22)} ${`${totalH} · $${(totalH * DOLLARS_PER_TRANSITION * 1e6).toFixed(0)}`.padStart(22)}`);
-    console.log(`  publishFrom 'handler' saves ${(100 * (1 - totalH / totalW)).toFixed(0)} % of the transitions of a happy-path flow`);
+    console.log(
+      `  ${'whole flow'.padEnd(16)} ${`${totalW} · $${(totalW * DOLLARS_PER_TRANSITION * 1e6).toFixed(0)}`.padStart(22)} ${`${totalH} · $${(totalH * DOLLARS_PER_TRANSITION * 1e6).toFixed(0)}`.padStart(22)}`,
+    );
+    console.log(
+      `  publishFrom 'handler' saves ${(100 * (1 - totalH / totalW)).toFixed(0)} % of the transitions of a happy-path flow`,
+    );
   }
 }
 
