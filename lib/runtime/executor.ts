@@ -59,7 +59,6 @@ function speedUpJsonPath(): void {
   Object.assign(fast, original, { prototype: original.prototype, ensembleFast: true });
   jsonpath.JSONPath = fast;
 }
-speedUpJsonPath();
 
 /** What the executor needs from the rest of the runtime. */
 export interface ExecutorServices {
@@ -111,6 +110,8 @@ export class StateMachineExecutor {
     private readonly services: ExecutorServices,
     tokens: Map<string, TokenWait>,
   ) {
+    // Only once a local run is set up: importing the library changes nothing.
+    speedUpJsonPath();
     this.prepared = localDefinition(spec.definition);
     this.tokens = tokens;
     this.taskSpecs = [...this.prepared.tasks].map(([name, state]) => [
