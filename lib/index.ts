@@ -1,5 +1,6 @@
 export * from './bus/domain-event-bus';
 export * from './context/bounded-context';
+export * from './context/bounded-context-props';
 export * from './context/domain-event';
 export * from './workflow/context-task';
 export * from './workflow/envelope-check';

@@ -9,7 +9,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledge } from '../checks/acknowledge';
-import { DomainEvent } from '../context/domain-event';
+import { DomainEvent, pascalCase } from '../context/domain-event';
 import {
   FunctionDefaults,
   handlerFunction,
@@ -97,15 +97,19 @@ export class AwaitStore extends Construct {
     for (const event of registration.events)
       bySource.set(event.source, [...(bySource.get(event.source) ?? []), event]);
     for (const [, awaited] of bySource) {
-      const rule = new events.Rule(this, `${registration.name}${pascal(awaited[0].contextName)}`, {
-        eventBus: this.props.eventBus,
-        description: `${this.props.contextName} ${registration.name} waits for ${awaited.map((e) => e.name).join(' or ')}`,
-        eventPattern: {
-          source: [awaited[0].source],
-          detailType: awaited.map((e) => e.name),
-          detail: { data: nestedExists(registration.correlateBy) },
+      const rule = new events.Rule(
+        this,
+        `${registration.name}${pascalCase(awaited[0].contextName)}`,
+        {
+          eventBus: this.props.eventBus,
+          description: `${this.props.contextName} ${registration.name} waits for ${awaited.map((e) => e.name).join(' or ')}`,
+          eventPattern: {
+            source: [awaited[0].source],
+            detailType: awaited.map((e) => e.name),
+            detail: { data: nestedExists(registration.correlateBy) },
+          },
         },
-      });
+      );
       this.rules.push(rule);
       rule.addTarget(
         new targets.LambdaFunction(this.resumer, {
@@ -154,8 +158,4 @@ function nestedExists(dottedPath: string): Record<string, unknown> {
     string,
     unknown
   >;
-}
-
-function pascal(kebab: string): string {
-  return kebab.replace(/(^|-)([a-z0-9])/g, (_m, _d, c: string) => c.toUpperCase());
 }

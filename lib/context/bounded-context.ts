@@ -15,7 +15,7 @@ import { referencedConstructs } from '../checks/boundary';
 import { ValidationError } from '../checks/validation-error';
 import { encryptedDeadLetterQueue } from '../routing/dead-letter-queue';
 import { Subscription, SubscriptionOptions } from '../routing/subscription';
-import { ContextTask, invokeState, TaskRetryOptions } from '../workflow/context-task';
+import { ContextTask, invokeState } from '../workflow/context-task';
 import { envelopeCheck } from '../workflow/envelope-check';
 import { publishState } from '../workflow/publish';
 import { SagaWiring } from '../workflow/saga';
@@ -25,172 +25,23 @@ import {
   eventNameProblems,
   eventSource,
   LIFECYCLE_EVENTS,
+  camelCase,
+  pascalCase,
   LifecycleEvent,
-  sourceSegmentProblems,
 } from './domain-event';
+import {
+  BoundedContextProps,
+  EmitOptions,
+  FailOptions,
+  TaskOptions,
+  WorkflowOptions,
+} from './bounded-context-props';
 import { handlerFunction, resolveEntry } from './private/task-handler-function';
-
-/** Properties of a {@link BoundedContext}. */
-export interface BoundedContextProps<E extends string = string> {
-  /** The domain event bus the contexts share. */
-  readonly bus: IDomainEventBus;
-  /**
-   * The domain events this context publishes: its published language.
-   *
-   * Declare them as a literal array and `context.event('OrderPlacd')` becomes a
-   * compile error. The lifecycle events (`WorkflowStarted`, `WorkflowSucceeded`,
-   * `TaskFailed`, `WorkflowFailed`) are always declared.
-   */
-  readonly events: readonly E[];
-  /**
-   * The context name, the second segment of its events' `source` (`orders` in `food.orders`).
-   *
-   * @default - the construct id in kebab case (`OrderTaking` → `order-taking`)
-   */
-  readonly contextName?: string;
-  /**
-   * Standard or Express workflow.
-   *
-   * @default sfn.StateMachineType.STANDARD - Express workflows cannot wait for a task token
-   */
-  readonly workflowType?: sfn.StateMachineType;
-  /**
-   * The longest an execution may run before it fails with `States.Timeout`.
-   *
-   * @default Duration.days(1)
-   */
-  readonly workflowTimeout?: Duration;
-  /**
-   * Retention of the workflow's and the handlers' log groups.
-   *
-   * @default logs.RetentionDays.ONE_MONTH
-   */
-  readonly logRetention?: logs.RetentionDays;
-  /**
-   * Who publishes the events of this context's tasks by default: see
-   * {@link TaskOptions.publishFrom}.
-   *
-   * @default 'workflow'
-   */
-  readonly publishFrom?: 'workflow' | 'handler';
-  /**
-   * Defaults for every handler of this context.
-   *
-   * @default - see {@link HandlerDefaults}
-   */
-  readonly handlerDefaults?: HandlerDefaults;
-}
-
-/** Settings of the Lambda functions that run a context's tasks. */
-export interface HandlerDefaults {
-  /** @default 256 */
-  readonly memorySize?: number;
-  /** @default Duration.seconds(10) */
-  readonly timeout?: Duration;
-  /** @default lambda.Architecture.ARM_64 - about 20 % cheaper than x86 for the same work */
-  readonly architecture?: lambda.Architecture;
-  /** @default 'INFO' */
-  readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
-}
-
-/** The undo of a task: run when a later step fails for good or an await times out. */
-export interface CompensationOptions<E extends string = string> {
-  /** The compensation handler's entry file. It receives `{ metadata, data, task, error }`. */
-  readonly entry: string;
-  /** The event published once the task is undone (`PaymentRefunded`). */
-  readonly emits: E;
-  /** @default 'handler' */
-  readonly handlerExport?: string;
-}
-
-/** Options of `context.task(name, options)`. */
-export interface TaskOptions<E extends string = string> {
-  /** The handler's entry file (TypeScript or JavaScript), relative to the working directory or absolute. */
-  readonly entry: string;
-  /**
-   * The domain event published when the task completes.
-   *
-   * @default - the task publishes no event of its own; follow it with a
-   * `Choice` and `context.emit(...)` to publish an outcome it decided
-   */
-  readonly emits?: E;
-  /**
-   * Who publishes `emits`: a state of the workflow after the handler returns,
-   * or the handler itself (through `taskHandler` from the library's handler
-   * runtime) before it returns.
-   *
-   * `'handler'` saves one state transition per task ($0.025 per 1,000) with
-   * the same envelope and the same at-least-once guarantee: the event is
-   * published only if the handler succeeds, a publish failure fails the
-   * handler (its retries apply), and the event id is derived from the
-   * execution and task so that a retried task's duplicate is recognisable.
-   *
-   * @default 'workflow'
-   */
-  readonly publishFrom?: 'workflow' | 'handler';
-  /**
-   * How to undo the task when a later step fails for good (saga compensation).
-   *
-   * @default - the task is not undone
-   */
-  readonly compensate?: CompensationOptions<E>;
-  /**
-   * The exported function of the entry file.
-   *
-   * @default 'handler'
-   */
-  readonly handlerExport?: string;
-  /** Environment variables of the handler, on top of the library's own. @default - none */
-  readonly environment?: Record<string, string>;
-  /** @default - the context's handlerDefaults.memorySize */
-  readonly memorySize?: number;
-  /** @default - the context's handlerDefaults.timeout */
-  readonly timeout?: Duration;
-  /** Retries before the task fails for good. @default - transient Lambda errors, 6 attempts, full jitter */
-  readonly retry?: TaskRetryOptions;
-  /** Modules to leave out of the bundle besides `@aws-sdk/*`. @default - none */
-  readonly externalModules?: string[];
-}
-
-/** Options of `context.emit(event, options)`. */
-export interface EmitOptions {
-  /**
-   * The event's `data`: a JSONPath into the workflow state, or Parameters.
-   *
-   * @default '$.data'
-   */
-  readonly data?: string | Record<string, unknown>;
-  /**
-   * The state name.
-   *
-   * @default 'Publish <EventName>'
-   */
-  readonly stateName?: string;
-}
-
-/** Options of `context.fail(name, options)`. */
-export interface FailOptions {
-  /** The error name the execution fails with. */
-  readonly error: string;
-  /** A human-readable cause, published in the failure events. */
-  readonly cause: string;
-}
-
-/** Options of `context.workflow(definition, options)`. */
-export interface WorkflowOptions<E extends string = string> {
-  /**
-   * An event of this context published when the workflow fails for good,
-   * after the compensations ran and before `WorkflowFailed`
-   * (`OrderCancelled`, with `data.reason`).
-   *
-   * @default - only `WorkflowFailed` is published
-   */
-  readonly failureEvent?: E;
-  /** A comment stored in the state machine definition. @default - none */
-  readonly comment?: string;
-}
-
-const LOG_LEVELS = new Set(['DEBUG', 'INFO', 'WARN', 'ERROR']);
+import {
+  validateAwaitOptions,
+  validateContextProps,
+  validateWorkflowShape,
+} from './private/validate';
 
 /** The context that declares each event. */
 const PUBLISHER = new WeakMap<DomainEvent, BoundedContext>();
@@ -243,7 +94,7 @@ export class BoundedContext<E extends string = string> extends Construct {
     this.props = props;
     this.bus = props.bus;
     this.contextName = props.contextName ?? contextNameFromId(id);
-    this.validateProps();
+    validateContextProps(this.node.path, this.contextName, props);
     this.source = eventSource(props.bus.appName, this.contextName);
     this.declared = new Map(
       [...LIFECYCLE_EVENTS, ...props.events].map((name) => [name, this.domainEvent(name)]),
@@ -373,7 +224,13 @@ export class BoundedContext<E extends string = string> extends Construct {
    * logged and kept until it expires.
    */
   public await(name: string, options: AwaitOptions<E>): AwaitEvent {
-    this.validateAwait(name, options);
+    validateAwaitOptions(
+      `${this.node.path}/${name}`,
+      this.contextName,
+      options,
+      (e) => PUBLISHER.get(e) === this,
+    );
+    this.event(options.onTimeout);
     this.claimStateName(name, 'await name');
     const store = this.awaitStoreOrCreate();
     store.register({
@@ -439,7 +296,14 @@ export class BoundedContext<E extends string = string> extends Construct {
    * @see https://docs.aws.amazon.com/step-functions/latest/dg/concepts-standard-vs-express.html
    */
   public workflow(definition: sfn.IChainable, options: WorkflowOptions<E> = {}): sfn.StateMachine {
-    this.validateWorkflow(options);
+    validateWorkflowShape(
+      this.node.path,
+      this.contextName,
+      this.hasWorkflow,
+      this.props.workflowType,
+      this.awaits,
+    );
+    if (options.failureEvent) this.event(options.failureEvent);
     const started = this.publishStateFor(
       this,
       'EmitWorkflowStarted',
@@ -502,7 +366,7 @@ export class BoundedContext<E extends string = string> extends Construct {
    * dead-letter queue.
    */
   public on(event: DomainEvent, options: SubscriptionOptions = {}): Subscription {
-    const id = `On${pascal(event.contextName)}${event.name}`;
+    const id = `On${pascalCase(event.contextName)}${event.name}`;
     if (this.node.tryFindChild(id)) {
       throw new ValidationError(
         this.node.path,
@@ -660,133 +524,6 @@ export class BoundedContext<E extends string = string> extends Construct {
     };
     PUBLISHER.set(event, this);
     return event;
-  }
-
-  private validateProps(): void {
-    const { contextName, props } = this;
-    const nameProblems = sourceSegmentProblems('contextName', contextName);
-    if (nameProblems.length > 0) {
-      throw new ValidationError(
-        this.node.path,
-        'contextName',
-        contextName,
-        `${nameProblems.join('; ')}.`,
-      );
-    }
-    const seen = new Set<string>();
-    for (const name of props.events) {
-      if ((LIFECYCLE_EVENTS as readonly string[]).includes(name)) {
-        throw new ValidationError(
-          this.node.path,
-          'events',
-          name,
-          `'${name}' is a lifecycle event that every context publishes on its own; remove it from events.`,
-        );
-      }
-      if (seen.has(name)) {
-        throw new ValidationError(
-          this.node.path,
-          'events',
-          name,
-          'The event is declared twice; declare it once.',
-        );
-      }
-      seen.add(name);
-    }
-    const level = props.handlerDefaults?.logLevel;
-    if (level !== undefined && !LOG_LEVELS.has(level)) {
-      throw new ValidationError(
-        this.node.path,
-        'handlerDefaults.logLevel',
-        level,
-        `Use one of ${[...LOG_LEVELS].join(', ')}.`,
-      );
-    }
-  }
-
-  private validateAwait(name: string, options: AwaitOptions<E>): void {
-    const path = `${this.node.path}/${name}`;
-    if (!options.timeout) {
-      throw new ValidationError(
-        path,
-        'timeout',
-        options.timeout,
-        'An await needs a timeout: without one an execution can wait for a year and never trip an alarm. Give timeout: Duration.minutes(...).',
-      );
-    }
-    if (options.timeout.toSeconds() < 1 || options.timeout.toSeconds() > 365 * 24 * 3600) {
-      throw new ValidationError(
-        path,
-        'timeout',
-        options.timeout.toHumanString(),
-        'Use a duration from 1 second to 1 year.',
-      );
-    }
-    if (!options.events || options.events.length === 0) {
-      throw new ValidationError(
-        path,
-        'events',
-        options.events,
-        "Name at least one event to wait for: [otherContext.event('...')].",
-      );
-    }
-    const own = options.events.find((e) => PUBLISHER.get(e) === this);
-    if (own) {
-      throw new ValidationError(
-        path,
-        'events',
-        own.name,
-        `${own.name} is published by ${this.contextName} itself; an await waits for another context. Continue the workflow directly instead.`,
-      );
-    }
-    if (!/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(options.correlateBy ?? '')) {
-      throw new ValidationError(
-        path,
-        'correlateBy',
-        options.correlateBy,
-        "Give the dotted path of a field present in both the workflow's data and the events' data, for example 'orderId'.",
-      );
-    }
-    if (options.resultKey !== undefined && !/^[A-Za-z_$][\w$]*$/.test(options.resultKey)) {
-      throw new ValidationError(
-        path,
-        'resultKey',
-        options.resultKey,
-        'Use a plain field name, for example awaited.',
-      );
-    }
-    this.event(options.onTimeout);
-  }
-
-  private validateWorkflow(options: WorkflowOptions<E>): void {
-    if (this._stateMachine) {
-      throw new ValidationError(
-        this.node.path,
-        'workflow',
-        this.contextName,
-        'A bounded context has one workflow. Put the steps in one definition, branching with Choice if needed.',
-      );
-    }
-    if (this.awaits.length > 0 && this.props.workflowType === sfn.StateMachineType.EXPRESS) {
-      throw new ValidationError(
-        this.node.path,
-        'workflowType',
-        'EXPRESS',
-        `Express workflows cannot wait for a task token, and ${this.contextName} awaits ${this.awaits[0].wait.stateId}. Use the default Standard type.`,
-      );
-    }
-    for (const awaiting of this.awaits) {
-      const missing = awaiting.unbranchedEvents;
-      if (missing.length > 0) {
-        throw new ValidationError(
-          `${this.node.path}/${awaiting.wait.stateId}`,
-          'when',
-          missing.map((e) => e.name).join(', '),
-          'Once an await branches with when(), every awaited event needs a branch. Add when() for each.',
-        );
-      }
-    }
-    if (options.failureEvent) this.event(options.failureEvent);
   }
 
   private claimStateName(name: string, property: string): void {
@@ -962,7 +699,7 @@ export class BoundedContext<E extends string = string> extends Construct {
       if (owner && owner !== this) {
         errors.push(
           `workflow state '${stateName}' invokes ${target.node.path.replace(/\/Resource$/, '')}, which belongs to bounded context '${owner.contextName}'. ` +
-            `Orchestration stops at the context boundary: publish an event from ${this.contextName} and have ${owner.contextName} react to it with ${camel(owner.contextName)}.on(${camel(this.contextName)}.event('...')).`,
+            `Orchestration stops at the context boundary: publish an event from ${this.contextName} and have ${owner.contextName} react to it with ${camelCase(owner.contextName)}.on(${camelCase(this.contextName)}.event('...')).`,
         );
       }
     }
@@ -977,7 +714,7 @@ export class BoundedContext<E extends string = string> extends Construct {
       if (!owner.hasWorkflow || !owner.publishedEventNames().has(event.name)) {
         errors.push(
           `${this.contextName} ${verb} ${event.source} ${event.name}, but no state of the ${owner.contextName} workflow publishes it. ` +
-            `Publish it there (a task with emits: '${event.name}', or ${camel(owner.contextName)}.emit('${event.name}')), or remove the ${verb === 'awaits' ? 'await' : 'subscription'}.`,
+            `Publish it there (a task with emits: '${event.name}', or ${camelCase(owner.contextName)}.emit('${event.name}')), or remove the ${verb === 'awaits' ? 'await' : 'subscription'}.`,
         );
       }
     }
@@ -1000,13 +737,4 @@ function isNextable(state: sfn.State): state is sfn.State & sfn.INextable {
     'next' in state &&
     typeof state.next === 'function'
   );
-}
-
-function pascal(kebab: string): string {
-  return kebab.replace(/(^|-)([a-z0-9])/g, (_m, _d, c: string) => c.toUpperCase());
-}
-
-function camel(kebab: string): string {
-  const p = pascal(kebab);
-  return p.charAt(0).toLowerCase() + p.slice(1);
 }

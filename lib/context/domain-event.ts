@@ -84,3 +84,14 @@ export function contextNameFromId(id: string): string {
     .replace(/^-+|-+$/g, '')
     .toLowerCase();
 }
+
+/** `order-taking` → `OrderTaking`: construct ids built from context names. */
+export function pascalCase(kebab: string): string {
+  return kebab.replace(/(^|-)([a-z0-9])/g, (_m, _d, c: string) => c.toUpperCase());
+}
+
+/** `order-taking` → `orderTaking`: how error messages name a context's variable. */
+export function camelCase(kebab: string): string {
+  const p = pascalCase(kebab);
+  return p.charAt(0).toLowerCase() + p.slice(1);
+}
