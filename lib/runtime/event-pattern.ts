@@ -649,10 +649,14 @@ function inCidrBlock(block: CidrBlock, value: string): boolean {
 }
 
 function sameIpAddress(a: string, b: string): boolean {
+  // Most compared strings are not addresses: skip parsing unless both could be.
+  if (!MAYBE_IP.test(a) || !MAYBE_IP.test(b)) return false;
   const first = parseIpAddress(a);
   const second = parseIpAddress(b);
   return first !== undefined && second !== undefined && compareBytes(first, second) === 0;
 }
+
+const MAYBE_IP = /^[0-9A-Fa-f:.]+$/;
 
 function compareBytes(a: readonly number[], b: readonly number[]): number {
   if (a.length !== b.length) return a.length - b.length;

@@ -53,11 +53,43 @@ function speedUpJsonPath(): void {
     ) {
       return new.target ? new original(opts, ...rest) : original(opts, ...rest);
     }
+    const simple = simplePath(opts.path);
+    if (simple) return walk(opts.json ?? null, simple);
     const instance = new original({ ...opts, autostart: false });
     return instance.evaluate({ path: opts.path, json: opts.json ?? null });
   };
   Object.assign(fast, original, { prototype: original.prototype, ensembleFast: true });
   jsonpath.JSONPath = fast;
+}
+
+const SIMPLE_PATH = /^\$((\.[A-Za-z_$][\w$-]*)*)$/;
+const simplePaths = new Map<string, string[] | null>();
+
+/** The property names of a plain `$.a.b` path (the common case), or null for anything richer. */
+function simplePath(path: unknown): string[] | null {
+  if (typeof path !== 'string') return null;
+  let keys = simplePaths.get(path);
+  if (keys === undefined) {
+    const match = SIMPLE_PATH.exec(path);
+    keys = match ? match[1].split('.').slice(1) : null;
+    simplePaths.set(path, keys);
+  }
+  return keys;
+}
+
+/** jsonpath-plus's answer for a plain path: the value, or undefined when a step is missing. */
+function walk(json: unknown, keys: string[]): unknown {
+  let value = json;
+  for (const key of keys) {
+    if (
+      value === null ||
+      typeof value !== 'object' ||
+      !Object.prototype.hasOwnProperty.call(value, key)
+    )
+      return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
 }
 
 /** What the executor needs from the rest of the runtime. */

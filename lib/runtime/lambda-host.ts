@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import Module from 'node:module';
@@ -15,8 +14,32 @@ export interface InvocationScope {
   readonly logs: unknown[];
 }
 
-/** The invocation the current async call chain belongs to. */
-export const currentInvocation = new AsyncLocalStorage<InvocationScope>();
+/**
+ * The invocation running now. Invocations run one at a time (see
+ * {@link LambdaHost.invoke}), so whatever a handler writes or calls between
+ * its start and its end belongs to it; no async-context tracking is needed.
+ */
+class CurrentInvocation {
+  private scope?: InvocationScope;
+
+  /** The running invocation, if any. */
+  public getStore(): InvocationScope | undefined {
+    return this.scope;
+  }
+
+  /** Run `fn` as `scope`'s invocation. */
+  public async run<T>(scope: InvocationScope, fn: () => Promise<T>): Promise<T> {
+    this.scope = scope;
+    try {
+      return await fn();
+    } finally {
+      this.scope = undefined;
+    }
+  }
+}
+
+/** The invocation running now. */
+export const currentInvocation = new CurrentInvocation();
 
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 
