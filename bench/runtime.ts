@@ -9,7 +9,7 @@ import { FoodDeliveryStack } from '../examples/food-delivery/food-delivery-stack
 import { LocalRuntime, synthesizeForLocalRun } from '../lib';
 
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 2000);
-const BATCH = 200;
+const BATCH = 25;
 
 function order(i: number) {
   const id = `bench-${i}`;

@@ -172,7 +172,9 @@ export class LambdaHost {
         if (key in this.baseline) env[key] = this.baseline[key];
         else delete env[key];
       }
-      Object.assign(env, environment);
+      // Setting a variable crosses into the C++ environment: only write what changes.
+      for (const [key, value] of Object.entries(environment))
+        if (env[key] !== value) env[key] = value;
     }
     this.appliedKeys = new Set(Object.keys(environment));
   }
