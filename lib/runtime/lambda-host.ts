@@ -6,12 +6,13 @@ import * as vm from 'node:vm';
 import { LocalFunctionSpec } from './assembly';
 import { VirtualClock } from './clock';
 import { FaultInjector } from './faults';
-import { RunRecord } from './record';
+import { RecordedInvocation, RunRecord } from './record';
 
 /** What runs inside an invocation, for log attribution. */
 export interface InvocationScope {
   readonly invocationId: string;
-  readonly logs: unknown[];
+  /** What the handler wrote, as written; parsed when the record is read. */
+  readonly output: string[];
 }
 
 /**
@@ -52,6 +53,7 @@ export class LambdaHost {
   private readonly byArn = new Map<string, LocalFunctionSpec>();
   private lastEnvironment?: LocalFunctionSpec;
   private appliedKeys = new Set<string>();
+  private applied: Record<string, string> = {};
   /** The process's environment before any function's: what a variable returns to. */
   private readonly baseline: NodeJS.ProcessEnv = { ...mainProcess.env };
   private queue: Promise<void> = Promise.resolve();
@@ -104,16 +106,20 @@ export class LambdaHost {
       throw Object.assign(new Error(`no Lambda function '${ref}' in the app`), {
         name: 'Lambda.ResourceNotFoundException',
       });
-    const scope: InvocationScope = { invocationId: randomUUID(), logs: [] };
-    const entry = this.record.addInvocation({
-      functionId: fn.logicalId,
-      constructPath: fn.constructPath,
-      task: fn.environment.ENSEMBLE_TASK,
-      at: this.clock.iso(),
-      input: event,
-      logs: scope.logs,
-      cause,
-    });
+    const scope: InvocationScope = { invocationId: randomUUID(), output: [] };
+    const entry = this.record.addInvocation(
+      withParsedLogs(
+        {
+          functionId: fn.logicalId,
+          constructPath: fn.constructPath,
+          task: fn.environment.ENSEMBLE_TASK,
+          at: this.clock.iso(),
+          input: event,
+          cause,
+        },
+        scope.output,
+      ),
+    );
     try {
       this.faults.check([
         fn.environment.ENSEMBLE_TASK,
@@ -157,7 +163,7 @@ export class LambdaHost {
   private applyEnvironment(fn: LocalFunctionSpec): void {
     if (this.lastEnvironment === fn) return;
     this.lastEnvironment = fn;
-    const environment = {
+    const environment: Record<string, string> = {
       AWS_REGION: this.region,
       AWS_DEFAULT_REGION: this.region,
       AWS_LAMBDA_FUNCTION_NAME: fn.name,
@@ -165,17 +171,22 @@ export class LambdaHost {
       AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
       ...fn.environment,
     };
-    for (const env of new Set([mainProcess.env, process.env])) {
-      // Variables of the previous function that this one does not set go back to what they were.
-      for (const key of this.appliedKeys) {
-        if (key in environment) continue;
-        if (key in this.baseline) env[key] = this.baseline[key];
-        else delete env[key];
-      }
-      // Setting a variable crosses into the C++ environment: only write what changes.
-      for (const [key, value] of Object.entries(environment))
-        if (env[key] !== value) env[key] = value;
+    // Reading or writing process.env crosses into C++: compare with what was last written
+    // (a mirror kept here) and touch only the variables that change.
+    const changes: [string, string | undefined][] = [];
+    for (const key of this.appliedKeys) {
+      if (!(key in environment)) changes.push([key, this.baseline[key]]);
     }
+    for (const [key, value] of Object.entries(environment)) {
+      if (this.applied[key] !== value) changes.push([key, value]);
+    }
+    for (const env of new Set([mainProcess.env, process.env])) {
+      for (const [key, value] of changes) {
+        if (value === undefined) delete env[key];
+        else env[key] = value;
+      }
+    }
+    this.applied = environment;
     this.appliedKeys = new Set(Object.keys(environment));
   }
 
@@ -188,6 +199,7 @@ export class LambdaHost {
       }
     }
     this.appliedKeys = new Set();
+    this.applied = {};
     this.lastEnvironment = undefined;
   }
 
@@ -287,6 +299,32 @@ function fallbackRequire(file: string): NodeJS.Require {
     main: own.main,
     extensions: own.extensions,
   });
+}
+
+/**
+ * An invocation record whose `logs` are parsed from the written lines on first
+ * read: most runs never look at them, and parsing every line is not free.
+ */
+function withParsedLogs(
+  entry: Omit<RecordedInvocation, 'logs'>,
+  output: string[],
+): RecordedInvocation {
+  let parsed: unknown[] | undefined;
+  return Object.defineProperty(entry, 'logs', {
+    enumerable: true,
+    get: () => {
+      if (!parsed || parsed.length !== output.length) parsed = output.map(parseLine);
+      return parsed;
+    },
+  }) as RecordedInvocation;
+}
+
+function parseLine(line: string): unknown {
+  try {
+    return JSON.parse(line);
+  } catch {
+    return line;
+  }
 }
 
 function splitHandler(handler: string): [string, string] {

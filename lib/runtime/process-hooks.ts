@@ -71,13 +71,7 @@ function captureLogs(echo: () => boolean): () => void {
     stream.write = ((chunk: unknown, ...rest: unknown[]) => {
       const scope = currentInvocation.getStore();
       if (scope) {
-        for (const line of String(chunk).split('\n').filter(Boolean)) {
-          try {
-            scope.logs.push(JSON.parse(line));
-          } catch {
-            scope.logs.push(line);
-          }
-        }
+        for (const line of String(chunk).split('\n')) if (line) scope.output.push(line);
         if (!echo()) return true;
       }
       return (write as (...args: unknown[]) => boolean).call(stream, chunk, ...rest);
