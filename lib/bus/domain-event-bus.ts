@@ -8,7 +8,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { sourceSegmentProblems } from '../context/domain-event';
 import { ValidationError } from '../checks/validation-error';
-import { ALARM_PERIOD, occurrenceAlarm, queueDepth } from '../monitoring/alarms';
+import { ALARM_PERIOD, occurrenceAlarm, queueDepth, ruleMetric } from '../monitoring/alarms';
 import { encryptedDeadLetterQueue } from '../routing/dead-letter-queue';
 import { DEFAULT_RETRY_ATTEMPTS, DEFAULT_MAX_EVENT_AGE } from '../routing/defaults';
 
@@ -188,13 +188,7 @@ export class DomainEventBus extends Construct implements IDomainEventBus {
 
   /** Failed deliveries of the audit rule (events that went to its dead-letter queue). */
   public metricAuditFailedInvocations(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('FailedInvocations', {
-      dimensionsMap: {
-        EventBusName: this.eventBus.eventBusName,
-        RuleName: this.auditRule.ruleName,
-      },
-      ...props,
-    });
+    return ruleMetric(this.eventBus, this.auditRule, 'FailedInvocations', props);
   }
 
   private buildAlarms(): cloudwatch.Alarm[] {

@@ -9,6 +9,7 @@ import { Construct, IConstruct } from 'constructs';
 import { AwaitEvent, AwaitOptions, waitState } from '../await/await-event';
 import { AwaitStore } from '../await/await-store';
 import { IDomainEventBus } from '../bus/domain-event-bus';
+import { ruleMetric } from '../monitoring/alarms';
 import { ContextAlarms } from '../monitoring/context-alarms';
 import { acknowledge, XRAY_ACKNOWLEDGEMENT } from '../checks/acknowledge';
 import { referencedConstructs } from '../checks/boundary';
@@ -436,16 +437,7 @@ export class BoundedContext<E extends string = string> extends Construct {
   public metricEventsReceived(props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
     const rules = [...this.subscriptions.map((s) => s.rule), ...(this._awaitStore?.rules ?? [])];
     const metrics = Object.fromEntries(
-      rules.map((rule, i) => [
-        `r${i}`,
-        new cloudwatch.Metric({
-          namespace: 'AWS/Events',
-          metricName: 'Invocations',
-          dimensionsMap: { EventBusName: this.bus.eventBus.eventBusName, RuleName: rule.ruleName },
-          statistic: 'Sum',
-          ...props,
-        }),
-      ]),
+      rules.map((rule, i) => [`r${i}`, ruleMetric(this.bus.eventBus, rule, 'Invocations', props)]),
     );
     if (rules.length === 0)
       return new cloudwatch.MathExpression({

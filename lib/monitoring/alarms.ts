@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as events from 'aws-cdk-lib/aws-events';
 import { Construct } from 'constructs';
 
 /** How an alarm of the library watches its metric. */
@@ -39,3 +40,24 @@ export function queueDepth(metric: cloudwatch.Metric): cloudwatch.Metric {
 
 /** The namespace of the metrics this library derives from the audit log. */
 export const METRIC_NAMESPACE = 'cdk-ensemble';
+
+/**
+ * A metric of one rule of a custom bus (`AWS/Events`, dimensions
+ * `EventBusName` and `RuleName`), summed.
+ *
+ * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html
+ */
+export function ruleMetric(
+  eventBus: events.IEventBus,
+  rule: events.IRule,
+  metricName: string,
+  props?: cloudwatch.MetricOptions,
+): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: 'AWS/Events',
+    metricName,
+    dimensionsMap: { EventBusName: eventBus.eventBusName, RuleName: rule.ruleName },
+    statistic: 'Sum',
+    ...props,
+  });
+}

@@ -4,7 +4,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ALARM_PERIOD, METRIC_NAMESPACE, occurrenceAlarm, queueDepth } from './alarms';
+import { ALARM_PERIOD, METRIC_NAMESPACE, occurrenceAlarm, queueDepth, ruleMetric } from './alarms';
 
 /** One await of a context, as its timeout alarm sees it. */
 export interface AwaitTimeoutSource {
@@ -70,23 +70,15 @@ export class ContextAlarms extends Construct {
 
   /** Alarm when `rule` gives up delivering an event to its target. */
   public watchRule(rule: events.Rule): void {
-    const props = this.props;
+    const { contextName, eventBus } = this.props;
     this.rulesWatched++;
-    {
-      this.alarms.push(
-        occurrenceAlarm(this, {
-          id: `FailedInvocations${this.rulesWatched}`,
-          metric: new cloudwatch.Metric({
-            namespace: 'AWS/Events',
-            metricName: 'FailedInvocations',
-            dimensionsMap: { EventBusName: props.eventBus.eventBusName, RuleName: rule.ruleName },
-            statistic: 'Sum',
-            period: ALARM_PERIOD,
-          }),
-          description: `${props.contextName}: rule ${rule.node.path} gave up delivering an event to its target (the event is in the dead-letter queue). Check the target's permissions and input.`,
-        }),
-      );
-    }
+    this.alarms.push(
+      occurrenceAlarm(this, {
+        id: `FailedInvocations${this.rulesWatched}`,
+        metric: ruleMetric(eventBus, rule, 'FailedInvocations', { period: ALARM_PERIOD }),
+        description: `${contextName}: rule ${rule.node.path} gave up delivering an event to its target (the event is in the dead-letter queue). Check the target's permissions and input.`,
+      }),
+    );
   }
 
   private buildWorkflowAlarms(props: ContextAlarmsProps): void {
