@@ -41,7 +41,14 @@ export interface AwaitEventParts {
   readonly timeoutPublish: sfn.TaskStateBase;
   readonly events: DomainEvent[];
   readonly resultKey: string;
+  readonly timeout: Duration;
 }
+
+/**
+ * The error of an await whose `when()` branches do not cover the event that
+ * arrived: the Choice's Default, so that it never ends with `States.NoChoiceMatched`.
+ */
+export const UNEXPECTED_EVENT_ERROR = 'UnexpectedAwaitedEvent';
 
 /**
  * A workflow step that pauses until another context publishes one of the
@@ -63,6 +70,13 @@ export class AwaitEvent extends sfn.StateMachineFragment {
   public readonly events: DomainEvent[];
   /** Where the awaited event lands: `$.data.<resultKey>`. */
   public readonly resultKey: string;
+  /** The await's timeout, in seconds. */
+  public readonly timeoutSeconds: number;
+  /**
+   * The Choice's Default once `when()` is used: a state that records
+   * `UnexpectedAwaitedEvent` in `$.error`; the saga continues it on the failure path.
+   */
+  public unexpectedEvent?: sfn.Pass;
   private choice?: sfn.Choice;
   private readonly branches = new Set<DomainEvent>();
   private timeoutPath?: sfn.IChainable;
@@ -74,6 +88,7 @@ export class AwaitEvent extends sfn.StateMachineFragment {
     this.timeoutPublish = parts.timeoutPublish;
     this.events = parts.events;
     this.resultKey = parts.resultKey;
+    this.timeoutSeconds = parts.timeout.toSeconds();
     this.startState = this.wait;
   }
 
@@ -92,13 +107,26 @@ export class AwaitEvent extends sfn.StateMachineFragment {
       this.choice = new sfn.Choice(this, 'Which', {
         stateName: `${this.wait.stateId}: which event?`,
       });
+      this.unexpectedEvent = new sfn.Pass(this, 'Unexpected', {
+        stateName: `${this.wait.stateId}: unexpected event`,
+        parameters: {
+          Error: UNEXPECTED_EVENT_ERROR,
+          Cause: `${this.wait.stateId} has no when() branch for the event that arrived`,
+        },
+        resultPath: '$.error',
+      });
+      this.choice.otherwise(this.unexpectedEvent);
       this.wait.next(this.choice);
     }
     this.branches.add(event);
     const base = `$.data.${this.resultKey}`;
+    // Guarded by IsPresent: a comparison on an absent path fails with the
+    // uncatchable States.Runtime; an output without them goes to the Default.
     this.choice.when(
       sfn.Condition.and(
+        sfn.Condition.isPresent(`${base}.event`),
         sfn.Condition.stringEquals(`${base}.event`, event.name),
+        sfn.Condition.isPresent(`${base}.source`),
         sfn.Condition.stringEquals(`${base}.source`, event.source),
       ),
       next,
@@ -141,7 +169,11 @@ export function waitState(
     payload: sfn.TaskInput.fromObject({
       token: sfn.JsonPath.taskToken,
       await: stateName,
-      'correlationValue.$': `$.data.${options.correlateBy}`,
+      // The whole data, not `$.data.<correlateBy>`: a path that points at nothing
+      // fails the state with the uncatchable States.Runtime, while the resumer
+      // raises CorrelationValueMissing, which the saga catches and compensates.
+      // https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html
+      'data.$': '$.data',
       'executionArn.$': '$$.Execution.Id',
       'metadata.$': '$.metadata',
     }),

@@ -259,6 +259,7 @@ export class BoundedContext<E extends string = string> extends Construct {
       timeoutPublish,
       events: options.events,
       resultKey,
+      timeout: options.timeout,
     });
     this.awaits.push(awaiting);
     return awaiting;
@@ -270,6 +271,15 @@ export class BoundedContext<E extends string = string> extends Construct {
    * published and the execution fails with `options.error`.
    */
   public fail(name: string, options: FailOptions): sfn.Pass {
+    if (options.error.startsWith('States.') || options.error.length === 0) {
+      // https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html#error-handling-error-representation
+      throw new ValidationError(
+        `${this.node.path}/${name}`,
+        'error',
+        options.error,
+        "Name the error after the business rule (for example 'FraudSuspected'); names that begin with 'States.' are Step Functions' own.",
+      );
+    }
     this.claimStateName(name, 'state name');
     const abort = new sfn.Pass(this, `Fail${name}`, {
       stateName: name,
@@ -320,8 +330,12 @@ export class BoundedContext<E extends string = string> extends Construct {
       '$.data',
     );
     sfn.Chain.start(started).next(definition);
+    // Every Choice the library builds has a Default on the failure path.
+    const unexpected = this.awaits.flatMap((a) => (a.unexpectedEvent ? [a.unexpectedEvent] : []));
+    for (const state of unexpected) this.claimStateName(state.stateId, 'state name');
+    const aborts = [...this.aborts, ...unexpected];
     const wiredLater = new Set<sfn.State>([
-      ...this.aborts,
+      ...aborts,
       ...this.awaits.filter((a) => !a.hasTimeoutPath).map((a) => a.timeoutPublish),
     ]);
     // Every path that ends normally publishes WorkflowSucceeded, including the
@@ -333,7 +347,7 @@ export class BoundedContext<E extends string = string> extends Construct {
       isInternal: (s) => this.internal.has(s),
       tasks: this.tasks,
       awaits: this.awaits,
-      aborts: this.aborts,
+      aborts,
       publish: (scope, id, event, about, data, stateName) =>
         this.publishStateFor(scope, id, this.event(event as E), about, data, stateName),
       failureEvent: options.failureEvent && this.event(options.failureEvent),

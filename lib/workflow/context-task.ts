@@ -7,10 +7,14 @@ import { DomainEvent } from '../context/domain-event';
 
 /**
  * Errors of the Lambda service itself (not of the handler's code), which are
- * always worth retrying.
+ * always worth retrying: AWS's recommended set ("Handle Lambda service
+ * exceptions": ClientExecutionTimeoutException, ServiceException,
+ * AWSLambdaException, SdkClientException), plus TooManyRequestsException,
+ * raised when Lambda hits its concurrency limit.
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html
  */
 export const TRANSIENT_LAMBDA_ERRORS = [
+  'Lambda.ClientExecutionTimeoutException',
   'Lambda.ServiceException',
   'Lambda.AWSLambdaException',
   'Lambda.SdkClientException',

@@ -26,6 +26,14 @@ export interface SagaContext {
   ): sfn.TaskStateBase;
 }
 
+/**
+ * The error an execution fails with when an await times out and has no
+ * timeout path. Names that begin with `States.` are Step Functions' own, so
+ * the library never uses one in a state it builds.
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html#error-handling-error-representation
+ */
+export const AWAIT_TIMED_OUT_ERROR = 'AwaitTimedOut';
+
 const FAILURE_DATA = {
   'input.$': '$.data',
   'error.$': '$.error.Error',
@@ -90,8 +98,9 @@ export class SagaWiring {
       const timedOut = new sfn.Pass(this.scope, `TimedOut${uniqueId(awaiting.wait.stateId)}`, {
         stateName: name,
         parameters: {
-          Error: 'States.Timeout',
-          Cause: `no ${awaiting.events.map((e) => e.name).join(' or ')} in time`,
+          Error: AWAIT_TIMED_OUT_ERROR,
+          // The original error (States.Timeout) stays in the data at the await's resultKey.
+          Cause: `no ${awaiting.events.map((e) => e.name).join(' or ')} in time (States.Timeout after ${awaiting.timeoutSeconds} s)`,
         },
         resultPath: '$.error',
       });

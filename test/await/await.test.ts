@@ -52,7 +52,7 @@ describe('await', () => {
     const template = Template.fromStack(stack);
     const s = states(stack);
 
-    it('waits on a task token with the timeout, passing the correlation value', () => {
+    it('waits on a task token with the timeout, passing the data that holds the correlation value', () => {
       expect(s.AwaitKitchen).toMatchObject({
         Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
         TimeoutSeconds: 600,
@@ -62,7 +62,7 @@ describe('await', () => {
           Payload: {
             'token.$': '$$.Task.Token',
             await: 'AwaitKitchen',
-            'correlationValue.$': '$.data.order.id',
+            'data.$': '$.data',
             'executionArn.$': '$$.Execution.Id',
             'metadata.$': '$.metadata',
           },
@@ -87,28 +87,39 @@ describe('await', () => {
       expect(s['AwaitKitchen timed out']).toMatchObject({
         Type: 'Pass',
         ResultPath: '$.error',
-        Parameters: { Error: 'States.Timeout', Cause: 'no OrderAccepted or OrderRejected in time' },
+        Parameters: {
+          Error: 'AwaitTimedOut',
+          Cause: 'no OrderAccepted or OrderRejected in time (States.Timeout after 600 s)',
+        },
         Next: 'Publish WorkflowFailed',
       });
     });
 
     it('branches on the event that arrived, by name and source', () => {
+      const branch = (event: string, next: string) => ({
+        And: [
+          { Variable: '$.data.awaited.event', IsPresent: true },
+          { Variable: '$.data.awaited.event', StringEquals: event },
+          { Variable: '$.data.awaited.source', IsPresent: true },
+          { Variable: '$.data.awaited.source', StringEquals: 'test.kitchen' },
+        ],
+        Next: next,
+      });
       expect(s['AwaitKitchen: which event?'].Choices).toEqual([
-        {
-          And: [
-            { Variable: '$.data.awaited.event', StringEquals: 'OrderAccepted' },
-            { Variable: '$.data.awaited.source', StringEquals: 'test.kitchen' },
-          ],
-          Next: 'Publish OrderDone',
-        },
-        {
-          And: [
-            { Variable: '$.data.awaited.event', StringEquals: 'OrderRejected' },
-            { Variable: '$.data.awaited.source', StringEquals: 'test.kitchen' },
-          ],
-          Next: 'Rejected',
-        },
+        branch('OrderAccepted', 'Publish OrderDone'),
+        branch('OrderRejected', 'Rejected'),
       ]);
+    });
+
+    it('sends an event no branch covers down the failure path with a named error', () => {
+      const which = s['AwaitKitchen: which event?'];
+      expect(which.Default).toBe('AwaitKitchen: unexpected event');
+      expect(s[which.Default]).toMatchObject({
+        Type: 'Pass',
+        Parameters: { Error: 'UnexpectedAwaitedEvent' },
+        ResultPath: '$.error',
+      });
+      expect(s[s[which.Default].Next].Type).toBe('Task');
     });
 
     it('keeps correlations in an encrypted DynamoDB table with TTL and point-in-time recovery', () => {

@@ -145,6 +145,7 @@ describe('BoundedContext', () => {
       expect(definition.States.PlaceOrder.Retry).toEqual([
         {
           ErrorEquals: [
+            'Lambda.ClientExecutionTimeoutException',
             'Lambda.ServiceException',
             'Lambda.AWSLambdaException',
             'Lambda.SdkClientException',

@@ -243,7 +243,7 @@ describe('e-commerce with fraud detection, end to end', () => {
     expect(runtime.record.events('FraudCheckTimedOut', 'no-verdict-1')).toEqual([]);
 
     await runtime.advance(Duration.minutes(2));
-    expect(payments).toMatchObject({ status: 'FAILED', error: 'States.Timeout' });
+    expect(payments).toMatchObject({ status: 'FAILED', error: 'AwaitTimedOut' });
     expectInOrder(eventsOf('no-verdict-1'), [
       'payments PaymentCharged',
       'payments FraudCheckTimedOut',
@@ -307,7 +307,7 @@ describe('e-commerce with fraud detection, end to end', () => {
 
     // The waiting payment ends by its own timeout, not by the customer's PossibleFraud.
     await runtime.advance(Duration.minutes(16));
-    expect(payments).toMatchObject({ status: 'FAILED', error: 'States.Timeout' });
+    expect(payments).toMatchObject({ status: 'FAILED', error: 'AwaitTimedOut' });
   });
 
   it('retries ChargePayment through transient throttling and still completes', async () => {

@@ -50,7 +50,7 @@ describe('e-commerce fraud example', () => {
 
   it('ships only after an explicit NoFraudDetected', () => {
     const choices = statesOf('Delivery')['AwaitFraudClearance: which event?'].Choices;
-    const next = (event: string) => choices.find((c: any) => c.And[0].StringEquals === event).Next;
+    const next = (event: string) => choices.find((c: any) => c.And[1].StringEquals === event).Next;
     expect(next('NoFraudDetected')).toBe('ShipOrder');
     expect(next('PossibleFraud')).toBe('CancelShipment');
   });

@@ -108,13 +108,18 @@ function load(awaits: string | null = JSON.stringify(AWAITS)) {
   const warn = jest.spyOn(logger, 'warn').mockImplementation(() => undefined);
   const info = jest.spyOn(logger, 'info').mockImplementation(() => undefined);
   const handler = (input: HandlerInput | RegisterRequest) => resumer.handler(input);
-  return { handler, warn, info, MissingCorrelationError: resumer.MissingCorrelationError };
+  return {
+    handler,
+    warn,
+    info,
+    CorrelationValueMissingError: resumer.CorrelationValueMissingError,
+  };
 }
 
 const register = (overrides: Partial<RegisterRequest> = {}): RegisterRequest => ({
   token: 'token-1',
   await: 'WaitForRestaurant',
-  correlationValue: 'order-1',
+  data: { orderId: 'order-1', items: [] },
   executionArn: ARN,
   metadata: { correlationId: 'corr-1' },
   ...overrides,
@@ -205,7 +210,9 @@ describe('resumer handler', () => {
 
   it('correlates a number with its string form and reads nested correlation fields', async () => {
     const { handler } = load();
-    await handler(register({ await: 'WaitForCourier', correlationValue: 42, token: 'token-c' }));
+    await handler(
+      register({ await: 'WaitForCourier', data: { order: { id: 42 } }, token: 'token-c' }),
+    );
 
     const assigned = event('CourierAssigned', { order: { id: '42' } }, { source: 'food.couriers' });
     await expect(handler(assigned)).resolves.toEqual({ outcomes: ['resumed'] });
@@ -286,15 +293,16 @@ describe('resumer handler', () => {
     ['null', null],
     ['an object', { id: 'order-1' }],
     ['a boolean', true],
-  ])('rejects a registration whose correlation value is %s', async (_name, correlationValue) => {
-    const { handler, MissingCorrelationError } = load();
+    ['an empty string', ''],
+  ])('rejects a registration whose correlation value is %s', async (_name, orderId) => {
+    const { handler, CorrelationValueMissingError } = load();
 
-    const attempt = handler(register({ correlationValue }));
-    await expect(attempt).rejects.toBeInstanceOf(MissingCorrelationError);
+    const attempt = handler(register({ data: { orderId } }));
+    await expect(attempt).rejects.toBeInstanceOf(CorrelationValueMissingError);
     await expect(attempt).rejects.toMatchObject({
-      name: 'MissingCorrelationValue',
+      name: 'CorrelationValueMissing',
       message: expect.stringContaining(
-        "await 'WaitForRestaurant' needs a string or number at data.orderId",
+        "await 'WaitForRestaurant' correlates by data.orderId, which must hold a non-empty string or a number",
       ),
     });
     expect(mockTable.size).toBe(0);

@@ -9,7 +9,8 @@ import { SfnResumer } from './sfn-resumer';
 export interface RegisterRequest {
   readonly token: string;
   readonly await: string;
-  readonly correlationValue: unknown;
+  /** The workflow's data, which holds the correlation value at the await's `correlateBy` path. */
+  readonly data: unknown;
   readonly executionArn: string;
   readonly metadata?: { readonly correlationId?: string };
 }
@@ -19,11 +20,14 @@ type DomainEventBridgeEvent = EventBridgeEvent<
   { metadata?: { eventId?: string; correlationId?: string }; data?: unknown }
 >;
 
-/** Thrown when an await state has no correlation value to wait on. */
-export class MissingCorrelationError extends Error {
+/**
+ * Thrown when an await state has no correlation value to wait on. Its name is
+ * the error the workflow's await state fails with, and the saga catches it.
+ */
+export class CorrelationValueMissingError extends Error {
   constructor(message: string) {
     super(message);
-    this.name = 'MissingCorrelationValue';
+    this.name = 'CorrelationValueMissing';
   }
 }
 
@@ -71,15 +75,13 @@ async function register(
   if (request.metadata?.correlationId) logger.setCorrelationId(request.metadata.correlationId);
   const config = c.find((a) => a.name === request.await);
   if (!config) throw new Error(`no await named '${request.await}' is configured for this context`);
-  if (
-    typeof request.correlationValue !== 'string' &&
-    typeof request.correlationValue !== 'number'
-  ) {
-    throw new MissingCorrelationError(
-      `await '${request.await}' needs a string or number at data.${config.correlateBy}, got ${JSON.stringify(request.correlationValue)}`,
+  const value = fieldAt(request.data, config.correlateBy);
+  if ((typeof value !== 'string' || value === '') && typeof value !== 'number') {
+    throw new CorrelationValueMissingError(
+      `await '${request.await}' correlates by data.${config.correlateBy}, which must hold a non-empty string or a number; it holds ${value === undefined ? 'nothing' : JSON.stringify(value)}. Put the field in the workflow's data before the await, or correlate by a field it holds.`,
     );
   }
-  const key = awaitKey(config.name, String(request.correlationValue));
+  const key = awaitKey(config.name, String(value));
   // Remember the waiter a little longer than it can wait; after that a new execution may take the key.
   return b.register(
     { key, token: request.token, executionArn: request.executionArn },
