@@ -445,6 +445,16 @@ describe('BoundedContext', () => {
       expect(() => new BoundedContext(stack, 'Orders', { bus, events: [name] })).toThrow(message);
     });
 
+    it.each([['States.Timeout'], ['States.TaskFailed'], ['']])(
+      'fails when a fail() state names its error %p',
+      (error) => {
+        const { orders } = ordersContext();
+        expect(() => orders.fail('Refused', { error, cause: 'no' })).toThrow(
+          `[Test/Orders/Refused] invalid error: '${error}'. Name the error after the business rule (for example 'FraudSuspected'); names that begin with 'States.' are Step Functions' own.`,
+        );
+      },
+    );
+
     it('fails when an event is declared twice', () => {
       const { stack, bus } = testStack();
       expect(() => new BoundedContext(stack, 'Orders', { bus, events: ['A', 'A'] })).toThrow(
