@@ -61,6 +61,8 @@ export class Subscription extends Construct {
   public readonly rule: events.Rule;
   /** The event this subscription reacts to. */
   public readonly event: DomainEvent;
+  /** The content filter on the event's `detail.data`, if any. */
+  public readonly filter?: Record<string, unknown>;
   private readonly props: SubscriptionProps;
 
   constructor(scope: Construct, id: string, props: SubscriptionProps) {
@@ -70,6 +72,7 @@ export class Subscription extends Construct {
     super(scope, id);
     this.props = props;
     this.event = props.event;
+    this.filter = props.filter;
     this.rule = new events.Rule(this, 'Rule', {
       eventBus: props.eventBus,
       description: `${props.subscriberName} reacts to ${props.event.source} ${props.event.name}`,
