@@ -117,7 +117,12 @@ function validateSubscription(
 ): void {
   const problems = filterProblems(props.filter);
   if (problems.length > 0) {
-    throw new ValidationError(path, 'filter', props.filter, `${problems.join('; ')}.`);
+    throw new ValidationError(
+      path,
+      'filter',
+      props.filter,
+      `${problems.join('; ')}. Write the filter in EventBridge's pattern syntax: each field takes an array of values or operator objects, for example ['pizza'] or [{ numeric: ['>', 100] }] (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html).`,
+    );
   }
   const length = JSON.stringify(pattern).length;
   if (length > MAX_EVENT_PATTERN_LENGTH) {
