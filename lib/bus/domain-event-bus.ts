@@ -47,7 +47,8 @@ export interface DomainEventBusProps {
   readonly eventBusName?: string;
 
   /**
-   * How long the archive keeps every event, so that a flow can be replayed.
+   * How long the archive keeps every event, so that a flow can be replayed:
+   * whole days, at least one (EventBridge reads 0 days as "keep forever").
    * Set to `false` to have no archive.
    *
    * @default Duration.days(30) - events are kept 30 days

@@ -185,10 +185,12 @@ function validateAwaitsFitWorkflowTimeout(
 /**
  * Limits of a Step Functions retrier, from "Handling errors in Step Functions
  * workflows" (Retrying after an error): MaxAttempts is a non-negative integer
- * (0 never retries), IntervalSeconds a positive integer, BackoffRate a
- * multiplier of at least 1.0, MaxDelaySeconds a positive integer; the page
- * gives 99999999 as the largest MaxAttempts and IntervalSeconds and
- * 31622401 as the bound MaxDelaySeconds stays below.
+ * (0: never retried), IntervalSeconds an integer number of seconds before the
+ * first retry, BackoffRate the multiplier of the interval at each attempt.
+ * The bounds (99999999 for MaxAttempts and IntervalSeconds, BackoffRate at
+ * least 1.0, MaxDelaySeconds below 31622401) are those of the page's current
+ * version; its archived source (awsdocs/aws-step-functions-developer-guide,
+ * concepts-error-handling.md) predates them and MaxDelaySeconds.
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html#error-handling-retrying-after-an-error
  */
 export const RETRIER_LIMITS = {
