@@ -143,7 +143,7 @@ describe('configuration checks', () => {
     });
   });
 
-  describe('timeouts and retention', () => {
+  describe('timeouts', () => {
     it('fails when workflowTimeout is zero', () => {
       const { stack, bus } = testStack();
       expect(
@@ -177,32 +177,6 @@ describe('configuration checks', () => {
         /\[Test\/Orders\] invalid workflowTimeout: '10 minutes'\. The await AwaitMeal waits up to 30 minutes, so the execution would time out first: its timeout event, the compensations and WorkflowFailed would never be published\. Give workflowTimeout more than the longest await's timeout plus the steps before it, or shorten the await's timeout/,
       );
     });
-
-    it('fails when the archive would keep events for 0 days', () => {
-      const { stack } = testStack();
-      expect(
-        () =>
-          new DomainEventBus(stack, 'Bus2', {
-            appName: 'test',
-            archiveRetention: Duration.days(0),
-          }),
-      ).toThrow(
-        /\[Test\/Bus2\] invalid archiveRetention: '0 days'\. EventBridge keeps the events of an archive with a retention of 0 days forever\. Give at least Duration\.days\(1\), or false for no archive/,
-      );
-    });
-  });
-
-  it('fails when the archive retention is not whole days', () => {
-    const { stack } = testStack();
-    expect(
-      () =>
-        new DomainEventBus(stack, 'Bus2', {
-          appName: 'test',
-          archiveRetention: Duration.hours(36),
-        }),
-    ).toThrow(
-      "[Test/Bus2] invalid archiveRetention: '1 day 12 hours'. EventBridge counts archive retention in whole days",
-    );
   });
 
   describe('contexts without a workflow', () => {
