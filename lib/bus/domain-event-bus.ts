@@ -47,7 +47,8 @@ export interface DomainEventBusProps {
   readonly eventBusName?: string;
 
   /**
-   * How long the archive keeps every event, so that a flow can be replayed.
+   * How long the archive keeps every event, so that a flow can be replayed:
+   * whole days, at least one (EventBridge reads 0 days as "keep forever").
    * Set to `false` to have no archive.
    *
    * @default Duration.days(30) - events are kept 30 days
@@ -236,6 +237,20 @@ export class DomainEventBus extends Construct implements IDomainEventBus {
 
   private buildArchive(retention: Duration | false): events.Archive | undefined {
     if (retention === false) return undefined;
+    // RetentionDays 0 is not "keep nothing": CloudFormation documents it as
+    // "If set to 0, events are retained indefinitely", and only whole days exist.
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-events-archive.html
+    const days = retention.toMilliseconds() / Duration.days(1).toMilliseconds();
+    if (!Token.isUnresolved(retention.toMilliseconds()) && (days < 1 || !Number.isInteger(days))) {
+      throw new ValidationError(
+        this.node.path,
+        'archiveRetention',
+        retention.toHumanString(),
+        days < 1
+          ? 'EventBridge keeps the events of an archive with a retention of 0 days forever. Give at least Duration.days(1), or false for no archive.'
+          : 'EventBridge counts archive retention in whole days. Give Duration.days(n) with a whole n, or false for no archive.',
+      );
+    }
     return this.eventBus.archive('Archive', {
       description: `Every domain event of ${this.appName}, for replay`,
       eventPattern: { account: [Stack.of(this).account] },

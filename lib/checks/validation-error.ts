@@ -11,9 +11,18 @@ export class ValidationError extends Error {
     public readonly value: unknown,
     public readonly fix: string,
   ) {
-    super(`[${constructPath}] invalid ${property}: ${describe(value)}. ${fix}`);
+    super(`[${constructPath}] ${invalidValueMessage(property, value, fix)}`);
     this.name = 'ValidationError';
   }
+}
+
+/**
+ * `invalid <property>: <value>. <fix>`: the message of a {@link ValidationError}
+ * without the construct path, for checks run by `node.addValidation`, whose
+ * errors CDK prefixes with the path itself.
+ */
+export function invalidValueMessage(property: string, value: unknown, fix: string): string {
+  return `invalid ${property}: ${describe(value)}. ${fix}`;
 }
 
 function describe(value: unknown): string {

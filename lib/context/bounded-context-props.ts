@@ -32,6 +32,9 @@ export interface BoundedContextProps<E extends string = string> {
   /**
    * The longest an execution may run before it fails with `States.Timeout`.
    *
+   * At least 1 second, and longer than every await's timeout: an execution
+   * that times out ends at once, without the await's timeout path.
+   *
    * @default Duration.days(1)
    */
   readonly workflowTimeout?: Duration;

@@ -13,7 +13,7 @@ import { ruleMetric } from '../monitoring/alarms';
 import { ContextAlarms } from '../monitoring/context-alarms';
 import { acknowledge, XRAY_ACKNOWLEDGEMENT } from '../checks/acknowledge';
 import { referencedConstructs } from '../checks/boundary';
-import { ValidationError } from '../checks/validation-error';
+import { invalidValueMessage, ValidationError } from '../checks/validation-error';
 import { encryptedDeadLetterQueue } from '../routing/dead-letter-queue';
 import { Subscription, SubscriptionOptions } from '../routing/subscription';
 import { ContextTask, invokeState } from '../workflow/context-task';
@@ -37,10 +37,13 @@ import {
   TaskOptions,
   WorkflowOptions,
 } from './bounded-context-props';
+import { duplicateContextNames, SubscriptionEdge, unfilteredCycles } from './private/context-map';
 import { handlerFunction, resolveEntry } from './private/task-handler-function';
 import {
   validateAwaitOptions,
   validateContextProps,
+  validateTaskOptions,
+  validateUserStateName,
   validateWorkflowShape,
 } from './private/validate';
 
@@ -157,7 +160,8 @@ export class BoundedContext<E extends string = string> extends Construct {
    * is published and the workflow fails.
    */
   public task(name: string, options: TaskOptions<E>): ContextTask {
-    this.claimStateName(name, 'task name');
+    validateTaskOptions(`${this.node.path}/${name}`, options);
+    this.claimUserStateName(name, 'task name');
     const event = options.emits === undefined ? undefined : this.event(options.emits);
     const fromHandler =
       event !== undefined && (options.publishFrom ?? this.props.publishFrom) === 'handler';
@@ -203,6 +207,9 @@ export class BoundedContext<E extends string = string> extends Construct {
    */
   public emit(name: E, options: EmitOptions = {}): sfn.TaskStateBase {
     const event = this.event(name);
+    if (options.stateName !== undefined) {
+      validateUserStateName(this.node.path, 'stateName', options.stateName);
+    }
     const stateName = options.stateName ?? this.publishStateName(name, name);
     return this.publishStateFor(
       this,
@@ -232,7 +239,7 @@ export class BoundedContext<E extends string = string> extends Construct {
       (e) => PUBLISHER.get(e) === this,
     );
     this.event(options.onTimeout);
-    this.claimStateName(name, 'await name');
+    this.claimUserStateName(name, 'await name');
     const store = this.awaitStoreOrCreate();
     store.register({
       name,
@@ -280,7 +287,7 @@ export class BoundedContext<E extends string = string> extends Construct {
         "Name the error after the business rule (for example 'FraudSuspected'); names that begin with 'States.' are Step Functions' own.",
       );
     }
-    this.claimStateName(name, 'state name');
+    this.claimUserStateName(name, 'state name');
     const abort = new sfn.Pass(this, `Fail${name}`, {
       stateName: name,
       parameters: { Error: options.error, Cause: options.cause },
@@ -313,6 +320,7 @@ export class BoundedContext<E extends string = string> extends Construct {
       this.hasWorkflow,
       this.props.workflowType,
       this.awaits,
+      this.props.workflowTimeout,
     );
     if (options.failureEvent) this.event(options.failureEvent);
     const started = this.publishStateFor(
@@ -382,6 +390,14 @@ export class BoundedContext<E extends string = string> extends Construct {
    */
   public on(event: DomainEvent, options: SubscriptionOptions = {}): Subscription {
     const id = `On${pascalCase(event.contextName)}${event.name}`;
+    if (PUBLISHER.get(event) === this) {
+      throw new ValidationError(
+        this.node.path,
+        'event',
+        `${event.source} ${event.name}`,
+        `${this.contextName} would start its own workflow with every ${event.name} it publishes: an unbounded loop of billed executions. Continue inside the workflow (a Choice, or a state that leads back to an earlier one), or react from another context.`,
+      );
+    }
     if (this.node.tryFindChild(id)) {
       throw new ValidationError(
         this.node.path,
@@ -532,6 +548,12 @@ export class BoundedContext<E extends string = string> extends Construct {
     return event;
   }
 
+  /** Claim a name the user gave a state: it may not look like one the library builds. */
+  private claimUserStateName(name: string, property: string): void {
+    validateUserStateName(this.node.path, property, name);
+    this.claimStateName(name, property);
+  }
+
   private claimStateName(name: string, property: string): void {
     if (name.length === 0 || name.length > 80) {
       throw new ValidationError(
@@ -673,8 +695,18 @@ export class BoundedContext<E extends string = string> extends Construct {
 
   /** Checks that need the whole app: run by CDK just before synthesis. */
   private validateGraph(): string[] {
-    const errors: string[] = [];
+    const errors: string[] = [...this.sharedNameErrors()];
+    this.warnAboutCycles();
     if (!this._workflowStart) {
+      if (this.props.events.length > 0) {
+        errors.push(
+          invalidValueMessage(
+            'events',
+            this.props.events,
+            `${this.contextName} declares events but has no workflow: no state would publish them, and its dead-letter queue would have no alarm. Call ${camelCase(this.contextName)}.workflow(...), or remove the events (or the context).`,
+          ),
+        );
+      }
       if (this.subscriptions.length > 0) {
         errors.push(
           `${this.contextName} subscribes to events but has no workflow to start. Call ${this.contextName}.workflow(...).`,
@@ -696,6 +728,71 @@ export class BoundedContext<E extends string = string> extends Construct {
       );
     }
     return errors;
+  }
+
+  /** Every bounded context of the app, in construct-tree order. */
+  private appContexts(): BoundedContext[] {
+    return this.node.root.node
+      .findAll()
+      .filter((c): c is BoundedContext => c instanceof BoundedContext);
+  }
+
+  /**
+   * Two contexts with one name on one bus publish with one `source`: their
+   * events cannot be told apart, and a subscriber starts on either's.
+   */
+  private sharedNameErrors(): string[] {
+    const contexts = this.appContexts().map((context) => ({
+      context,
+      path: context.node.path,
+      contextName: context.contextName,
+      // The same token string for every reference to one bus, across stacks.
+      busKey: context.bus.eventBus.eventBusArn,
+    }));
+    return duplicateContextNames(contexts)
+      .filter(({ context }) => context.context === this)
+      .map(({ first }) =>
+        invalidValueMessage(
+          'contextName',
+          this.contextName,
+          `${first.path} already uses it on the same bus (${busPath(this.bus)}): both publish with source ${this.source}, so a subscriber could not tell their events apart. Give one of them another contextName.`,
+        ),
+      );
+  }
+
+  /** Warn, from the cycle's first context, about each unfiltered subscription cycle. */
+  private warnAboutCycles(): void {
+    const contexts = this.appContexts();
+    const byPath = new Map(contexts.map((c) => [c.node.path, c]));
+    const edges: SubscriptionEdge[] = contexts.flatMap((subscriber) =>
+      subscriber.subscriptions.flatMap((s) => {
+        const publisher = PUBLISHER.get(s.event);
+        if (!publisher) return [];
+        return [
+          {
+            publisher: publisher.node.path,
+            subscriber: subscriber.node.path,
+            event: s.event.name,
+            filtered: s.filter !== undefined && Object.keys(s.filter).length > 0,
+          },
+        ];
+      }),
+    );
+    for (const cycle of unfilteredCycles(edges)) {
+      if (cycle[0].publisher !== this.node.path) continue;
+      const name = (path: string) => byPath.get(path)!.contextName;
+      const route = [...cycle.map((e) => `${e.publisher} (${name(e.publisher)})`), this.node.path];
+      const calls = cycle.map(
+        (e) =>
+          `${camelCase(name(e.subscriber))}.on(${camelCase(name(e.publisher))}.event('${e.event}'))`,
+      );
+      Annotations.of(this).addWarningV2(
+        'cdk-ensemble:subscriptionCycle',
+        `Subscriptions form a cycle with no filter: ${route.join(' → ')}: ${calls.join(', ')}. ` +
+          'If every workflow of the cycle publishes the event that starts the next, one event starts executions forever: an unbounded loop of billed executions. ' +
+          'Give one subscription of the cycle a filter (options.filter) that the looping events cannot match, or break the cycle.',
+      );
+    }
   }
 
   private boundaryViolations(): string[] {
@@ -726,6 +823,11 @@ export class BoundedContext<E extends string = string> extends Construct {
     }
     return errors;
   }
+}
+
+/** The construct path of a bus, for messages: `Stack/Bus` rather than `Stack/Bus/Resource`. */
+function busPath(bus: IDomainEventBus): string {
+  return bus.eventBus.node.path.replace(/\/Resource$/, '');
 }
 
 /** The bounded context a construct belongs to, if any. */

@@ -1,4 +1,5 @@
 import { DomainEvent } from '../context/domain-event';
+import { patternContentProblems } from './event-pattern-grammar';
 
 /** EventBridge's limit on the length of an event pattern. */
 export const MAX_EVENT_PATTERN_LENGTH = 2048;
@@ -20,37 +21,21 @@ export function subscriptionPattern(
   };
 }
 
-/** Problems with a content filter given to `context.on()`, or an empty list. */
+/**
+ * Problems with a content filter given to `context.on()`, or an empty list.
+ *
+ * The filter is checked against EventBridge's whole pattern grammar (every
+ * operator and operand form), so that a filter EventBridge would refuse, or
+ * one that could never match, fails synth instead of the deployment.
+ * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html
+ */
 export function filterProblems(filter: Record<string, unknown> | undefined): string[] {
-  if (filter === undefined) return [];
-  const problems: string[] = [];
-  walkLeaves(filter, '', (fieldPath, value) => {
-    if (!Array.isArray(value)) {
-      problems.push(
-        `filter field '${fieldPath}' must be an array of values or operators (for example ['pizza'] or [{ prefix: 'piz' }])`,
-      );
-    } else if (value.length === 0) {
-      problems.push(`filter field '${fieldPath}' is an empty array, which matches nothing`);
-    }
+  if (filter === undefined || Object.keys(filter).length === 0) return [];
+  // The length of the whole pattern is checked by the subscription, which knows all of it.
+  return patternContentProblems(filter).map((problem) => {
+    const at = problem.indexOf(': ');
+    return at < 0
+      ? `filter ${problem}`
+      : `filter field '${problem.slice(0, at)}': ${problem.slice(at + 2)}`;
   });
-  return problems;
-}
-
-function walkLeaves(
-  obj: Record<string, unknown>,
-  prefix: string,
-  visit: (fieldPath: string, value: unknown) => void,
-): void {
-  for (const [key, value] of Object.entries(obj)) {
-    const fieldPath = prefix ? `${prefix}.${key}` : key;
-    if (key === '$or' && Array.isArray(value)) {
-      value.forEach((branch, i) =>
-        walkLeaves(branch as Record<string, unknown>, `${fieldPath}[${i}]`, visit),
-      );
-    } else if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-      walkLeaves(value as Record<string, unknown>, fieldPath, visit);
-    } else {
-      visit(fieldPath, value);
-    }
-  }
 }

@@ -61,6 +61,8 @@ export class Subscription extends Construct {
   public readonly rule: events.Rule;
   /** The event this subscription reacts to. */
   public readonly event: DomainEvent;
+  /** The content filter on the event's `detail.data`, if any. */
+  public readonly filter?: Record<string, unknown>;
   private readonly props: SubscriptionProps;
 
   constructor(scope: Construct, id: string, props: SubscriptionProps) {
@@ -70,6 +72,7 @@ export class Subscription extends Construct {
     super(scope, id);
     this.props = props;
     this.event = props.event;
+    this.filter = props.filter;
     this.rule = new events.Rule(this, 'Rule', {
       eventBus: props.eventBus,
       description: `${props.subscriberName} reacts to ${props.event.source} ${props.event.name}`,
@@ -114,7 +117,12 @@ function validateSubscription(
 ): void {
   const problems = filterProblems(props.filter);
   if (problems.length > 0) {
-    throw new ValidationError(path, 'filter', props.filter, `${problems.join('; ')}.`);
+    throw new ValidationError(
+      path,
+      'filter',
+      props.filter,
+      `${problems.join('; ')}. Write the filter in EventBridge's pattern syntax: each field takes an array of values or operator objects, for example ['pizza'] or [{ numeric: ['>', 100] }] (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html).`,
+    );
   }
   const length = JSON.stringify(pattern).length;
   if (length > MAX_EVENT_PATTERN_LENGTH) {

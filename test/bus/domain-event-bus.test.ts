@@ -94,6 +94,32 @@ describe('DomainEventBus', () => {
       build({ archiveRetention: false }).template.resourceCountIs('AWS::Events::Archive', 0);
     });
 
+    it('fails when the archive would keep events for 0 days', () => {
+      const stack = new Stack(testApp(), 'Test');
+      expect(
+        () =>
+          new DomainEventBus(stack, 'Bus', {
+            appName: 'test',
+            archiveRetention: Duration.days(0),
+          }),
+      ).toThrow(
+        /\[Test\/Bus\] invalid archiveRetention: '0 days'\. EventBridge keeps the events of an archive with a retention of 0 days forever\. Give at least Duration\.days\(1\), or false for no archive/,
+      );
+    });
+
+    it('fails when the archive retention is not whole days', () => {
+      const stack = new Stack(testApp(), 'Test');
+      expect(
+        () =>
+          new DomainEventBus(stack, 'Bus', {
+            appName: 'test',
+            archiveRetention: Duration.hours(36),
+          }),
+      ).toThrow(
+        "[Test/Bus] invalid archiveRetention: '1 day 12 hours'. EventBridge counts archive retention in whole days",
+      );
+    });
+
     it('names the bus and sets the audit retention and removal policy', () => {
       const { template } = build({
         eventBusName: 'food-domain',

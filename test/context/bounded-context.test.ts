@@ -88,11 +88,14 @@ describe('BoundedContext', () => {
     it('checks the envelope, publishes WorkflowStarted, runs the tasks and publishes WorkflowSucceeded', () => {
       const s = definition.States;
       expect(definition.StartAt).toBe('Check envelope');
-      expect(s['Check envelope'].Default).toBe('InvalidEnvelope');
+      // Refusal first (Choice rules are evaluated in order), then the causationId default.
       expect(s['Check envelope'].Choices.map((c: { Next: string }) => c.Next)).toEqual([
+        'InvalidEnvelope',
         'Publish WorkflowStarted',
-        'Default causationId',
       ]);
+      expect(s['Check envelope'].Default).toBe('Default causationId');
+      expect(s['Default causationId'].Next).toBe('Default causationId (keep metadata)');
+      expect(s['Default causationId (keep metadata)'].Next).toBe('Publish WorkflowStarted');
       expect(s['Publish WorkflowStarted'].Next).toBe('PlaceOrder');
       expect(s.PlaceOrder.Next).toBe('Publish OrderPlaced');
       expect(s['Publish OrderPlaced'].Next).toBe('Publish WorkflowSucceeded');

@@ -149,14 +149,33 @@ describe('subscriptions', () => {
     });
 
     it.each([
-      [{ cuisine: 'pizza' }, /filter field 'cuisine' must be an array/],
-      [{ cuisine: [] }, /filter field 'cuisine' is an empty array/],
-      [{ address: { city: 'Rome' } }, /filter field 'address.city' must be an array/],
+      [{ cuisine: 'pizza' }, /filter field 'cuisine': must be an object or an array, got string/],
+      [{ cuisine: [] }, /filter field 'cuisine': empty arrays are not allowed/],
+      [{ address: { city: 'Rome' } }, /filter field 'address.city': must be an object or an array/],
+      [
+        { total: [{ numeric: ['>>', 20] }] },
+        /filter field 'total': numeric has unknown comparison operator ">>"/,
+      ],
+      [{ city: [{ 'starts-with': 'Ro' }] }, /filter field 'city': unknown operator "starts-with"/],
+      [{ code: [{ prefix: 5 }] }, /filter field 'code': prefix value must be a string/],
+      [{ ip: [{ cidr: '10.0.0.1' }] }, /filter field 'ip': cidr value "10.0.0.1" must look like/],
+      [{ name: [{ wildcard: 'a**' }] }, /filter field 'name': wildcard has consecutive wildcard/],
+      [{ kind: [{ 'anything-but': { suffix: [] } }] }, /filter field 'kind': anything-but suffix/],
+      [{ $or: [{ a: ['x'] }] }, /filter field '\$or': must be an array of at least 2 sub-patterns/],
     ])('fails when the filter is %p', (filter, message) => {
       const { orders, kitchen } = twoContexts();
       expect(() => kitchen.on(orders.event('OrderPlaced'), { filter })).toThrow(message);
       expect(() => kitchen.on(orders.event('OrderPlaced'), { filter })).toThrow(
         /\[Test\/Kitchen\/OnOrdersOrderPlaced\] invalid filter/,
+      );
+    });
+
+    it('fails when the filter uses an operator EventBridge does not have, naming value and fix', () => {
+      const { orders, kitchen } = twoContexts();
+      expect(() =>
+        kitchen.on(orders.event('OrderPlaced'), { filter: { total: [{ numeric: ['>>', 20] }] } }),
+      ).toThrow(
+        `[Test/Kitchen/OnOrdersOrderPlaced] invalid filter: {"total":[{"numeric":[">>",20]}]}. filter field 'total': numeric has unknown comparison operator ">>". Write the filter in EventBridge's pattern syntax: each field takes an array of values or operator objects, for example ['pizza'] or [{ numeric: ['>', 100] }] (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html).`,
       );
     });
 
@@ -213,18 +232,19 @@ describe('subscriptionPattern', () => {
 describe('filterProblems', () => {
   it.each([
     [undefined, []],
+    [{}, []],
     [{ a: ['x'] }, []],
     [{ a: { b: [{ prefix: 'x' }] } }, []],
     [
       { $or: [{ a: ['x'] }, { b: 'y' }] },
-      [
-        "filter field '$or[1].b' must be an array of values or operators (for example ['pizza'] or [{ prefix: 'piz' }])",
-      ],
+      ["filter field '$or[1].b': must be an object or an array, got string"],
     ],
+    [{ a: 1 }, ["filter field 'a': must be an object or an array, got number"]],
     [
-      { a: 1 },
+      { a: [{ numeric: ['>>', 20] }], b: [{ 'starts-with': 'x' }] },
       [
-        "filter field 'a' must be an array of values or operators (for example ['pizza'] or [{ prefix: 'piz' }])",
+        'filter field \'a\': numeric has unknown comparison operator ">>"',
+        expect.stringMatching(/^filter field 'b': unknown operator "starts-with"/),
       ],
     ],
   ])('finds the problems of %p', (filter, expected) => {

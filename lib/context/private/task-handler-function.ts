@@ -35,7 +35,7 @@ export interface HandlerFunctionProps {
 /** Resolve an entry path and check that the file exists. */
 export function resolveEntry(constructPath: string, entry: string): string {
   const resolved = path.resolve(entry);
-  if (!fs.existsSync(resolved)) {
+  if (!fs.existsSync(resolved) || !fs.statSync(resolved).isFile()) {
     throw new ValidationError(
       constructPath,
       'entry',

@@ -1,7 +1,8 @@
+import { Duration, Token } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { AwaitEvent, AwaitOptions } from '../../await/await-event';
 import { ValidationError } from '../../checks/validation-error';
-import { BoundedContextProps } from '../bounded-context-props';
+import { BoundedContextProps, TaskOptions } from '../bounded-context-props';
 import { DomainEvent, LIFECYCLE_EVENTS, sourceSegmentProblems } from '../domain-event';
 
 const LOG_LEVELS = new Set(['DEBUG', 'INFO', 'WARN', 'ERROR']);
@@ -35,6 +36,15 @@ export function validateContextProps(
       );
     }
     seen.add(name);
+  }
+  const timeout = props.workflowTimeout;
+  if (timeout !== undefined && timeout.toMilliseconds() < 1000) {
+    throw new ValidationError(
+      path,
+      'workflowTimeout',
+      timeout.toHumanString(),
+      'An execution would time out at once (Step Functions takes TimeoutSeconds as a positive integer). Give at least 1 second, or leave it out for the default of 1 day.',
+    );
   }
   const level = props.handlerDefaults?.logLevel;
   if (level !== undefined && !LOG_LEVELS.has(level)) {
@@ -115,6 +125,7 @@ export function validateWorkflowShape(
   hasWorkflow: boolean,
   workflowType: sfn.StateMachineType | undefined,
   awaits: AwaitEvent[],
+  workflowTimeout: Duration = Duration.days(1),
 ): void {
   if (hasWorkflow) {
     throw new ValidationError(
@@ -132,6 +143,7 @@ export function validateWorkflowShape(
       `Express workflows cannot wait for a task token, and ${contextName} awaits ${awaits[0].wait.stateId}. Use the default Standard type.`,
     );
   }
+  validateAwaitsFitWorkflowTimeout(path, awaits, workflowTimeout);
   for (const awaiting of awaits) {
     const missing = awaiting.unbranchedEvents;
     if (missing.length > 0) {
@@ -143,4 +155,153 @@ export function validateWorkflowShape(
       );
     }
   }
+}
+
+/**
+ * The execution's own timeout must come after every await's: an execution
+ * that times out ends at once, so the await's timeout path (its onTimeout
+ * event, the compensations, WorkflowFailed) would never run.
+ */
+function validateAwaitsFitWorkflowTimeout(
+  path: string,
+  awaits: AwaitEvent[],
+  workflowTimeout: Duration,
+): void {
+  const limit = workflowTimeout.toMilliseconds();
+  for (const awaiting of awaits) {
+    const seconds = (awaiting.wait.toStateJson() as { TimeoutSeconds?: unknown }).TimeoutSeconds;
+    if (typeof seconds !== 'number' || Token.isUnresolved(seconds)) continue;
+    if (seconds * 1000 >= limit) {
+      throw new ValidationError(
+        path,
+        'workflowTimeout',
+        workflowTimeout.toHumanString(),
+        `The await ${awaiting.wait.stateId} waits up to ${Duration.seconds(seconds).toHumanString()}, so the execution would time out first: its timeout event, the compensations and WorkflowFailed would never be published. Give workflowTimeout more than the longest await's timeout plus the steps before it, or shorten the await's timeout.`,
+      );
+    }
+  }
+}
+
+/**
+ * Limits of a Step Functions retrier, from "Handling errors in Step Functions
+ * workflows" (Retrying after an error): MaxAttempts is a non-negative integer
+ * (0: never retried), IntervalSeconds an integer number of seconds before the
+ * first retry, BackoffRate the multiplier of the interval at each attempt.
+ * The bounds (99999999 for MaxAttempts and IntervalSeconds, BackoffRate at
+ * least 1.0, MaxDelaySeconds below 31622401) are those of the page's current
+ * version; its archived source (awsdocs/aws-step-functions-developer-guide,
+ * concepts-error-handling.md) predates them and MaxDelaySeconds.
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html#error-handling-retrying-after-an-error
+ */
+export const RETRIER_LIMITS = {
+  maxAttempts: 99999999,
+  intervalSeconds: 99999999,
+  minBackoffRate: 1,
+  maxDelaySeconds: 31622400,
+} as const;
+
+/** Check a task's entry files and retry policy before anything is built. */
+export function validateTaskOptions(path: string, options: TaskOptions): void {
+  validateEntry(path, 'entry', options.entry);
+  if (options.compensate) validateEntry(path, 'compensate.entry', options.compensate.entry);
+  const retry = options.retry ?? {};
+  const { maxAttempts, backoffRate } = retry;
+  if (maxAttempts !== undefined && !wholeIn(maxAttempts, 0, RETRIER_LIMITS.maxAttempts)) {
+    throw new ValidationError(
+      path,
+      'retry.maxAttempts',
+      maxAttempts,
+      `Use a whole number from 0 to ${RETRIER_LIMITS.maxAttempts}: the retries after the first attempt (0 never retries).`,
+    );
+  }
+  validateRetryDuration(path, 'retry.interval', retry.interval, RETRIER_LIMITS.intervalSeconds);
+  if (
+    backoffRate !== undefined &&
+    !Token.isUnresolved(backoffRate) &&
+    !(backoffRate >= RETRIER_LIMITS.minBackoffRate && Number.isFinite(backoffRate))
+  ) {
+    throw new ValidationError(
+      path,
+      'retry.backoffRate',
+      backoffRate,
+      'Use a number of at least 1.0: the factor by which each retry interval grows.',
+    );
+  }
+  validateRetryDuration(path, 'retry.maxDelay', retry.maxDelay, RETRIER_LIMITS.maxDelaySeconds);
+}
+
+function validateEntry(path: string, property: string, entry: unknown): void {
+  if (typeof entry !== 'string' || entry.trim() === '') {
+    throw new ValidationError(
+      path,
+      property,
+      entry,
+      "Give the path of the handler's entry file, relative to the directory cdk runs in or absolute (for example 'lambda/orders/place-order.ts').",
+    );
+  }
+}
+
+function validateRetryDuration(
+  path: string,
+  property: string,
+  value: Duration | undefined,
+  maxSeconds: number,
+): void {
+  if (value === undefined) return;
+  if (!wholeIn(value.toMilliseconds() / 1000, 1, maxSeconds)) {
+    throw new ValidationError(
+      path,
+      property,
+      value.toHumanString(),
+      `Use a whole number of seconds from 1 to ${maxSeconds}.`,
+    );
+  }
+}
+
+function wholeIn(value: number, min: number, max: number): boolean {
+  return Token.isUnresolved(value) || (Number.isInteger(value) && value >= min && value <= max);
+}
+
+/**
+ * Names of states the library builds around the user's, fixed or by pattern;
+ * a user state may not take one, or it would collide with them (at the end of
+ * the build, or when the workflow grows).
+ *
+ * Fixed: `Check envelope`, `Default causationId`, `Default causationId (keep
+ * metadata)` and `InvalidEnvelope` (the envelope check), `Failed` (the end of
+ * the failure path). Patterns: `Publish <Event>` and `Publish <Event> (<state>)`
+ * (every publish), `Compensate <task>`, `<await> timed out`,
+ * `<await>: which event?`, `<await>: unexpected event`.
+ */
+export const LIBRARY_STATE_NAMES = {
+  fixed: [
+    'Check envelope',
+    'Default causationId',
+    'Default causationId (keep metadata)',
+    'InvalidEnvelope',
+    'Failed',
+  ],
+  prefixes: ['Publish ', 'Compensate '],
+  suffixes: [' timed out', ': which event?', ': unexpected event'],
+} as const;
+
+/** Whether the library could give one of its own states this name. */
+export function isLibraryStateName(name: string): boolean {
+  return (
+    (LIBRARY_STATE_NAMES.fixed as readonly string[]).includes(name) ||
+    LIBRARY_STATE_NAMES.prefixes.some((p) => name.startsWith(p)) ||
+    LIBRARY_STATE_NAMES.suffixes.some((s) => name.endsWith(s))
+  );
+}
+
+/** Refuse a user state name that the library could give one of its own states. */
+export function validateUserStateName(path: string, property: string, name: string): void {
+  if (!isLibraryStateName(name)) return;
+  const { fixed, prefixes, suffixes } = LIBRARY_STATE_NAMES;
+  throw new ValidationError(
+    path,
+    property,
+    name,
+    `The library names its own states so: ${fixed.join(', ')}, names starting with ${prefixes.map((p) => `'${p}'`).join(' or ')}, and names ending with ${suffixes.map((s) => `'${s}'`).join(' or ')}. Choose another name.`,
+  );
 }
