@@ -78,10 +78,12 @@ export function ruleMetric(
  * written in its template (see {@link physicalRuleName}).
  *
  * CloudFormation gives no reference to a rule's bare name: `Ref` returns "the
- * event rule ID" (`<bus>|<rule>` on a custom bus) and `Fn::GetAtt` only the ARN.
- * So a rule whose name CloudFormation generates cannot be watched, and is refused.
+ * event rule ID" (`<bus>|<rule>` on a custom bus, a form AWS does not document)
+ * and `Fn::GetAtt` only the ARN. So a rule whose name CloudFormation generates
+ * cannot be watched, and is refused.
  *
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-rule.html#aws-resource-events-rule-return-values
+ * @see https://github.com/aws-cloudformation/cloudformation-coverage-roadmap/issues/1131
  */
 export function publishedRuleName(rule: events.IRule): string {
   const resource = rule.node.defaultChild;
@@ -110,10 +112,12 @@ const HASH_LENGTH = 8;
  * construct path, readable, and a hash of them that keeps names unique on a
  * bus, at most 64 characters.
  *
- * A named rule cannot be replaced by CloudFormation in place: if its bus is
- * replaced, give the rule a new construct id too.
+ * CloudFormation does not replace a resource with a custom name: a change
+ * that replaces the rule (a new bus, for instance) needs a new name too, so
+ * change the rule's construct id (or its stack) with it.
  *
  * @see https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html
+ * @see https://repost.aws/knowledge-center/cloudformation-custom-name
  */
 export function physicalRuleName(scope: IConstruct, id: string): string {
   const stackName = Stack.of(scope).stackName;
