@@ -15,6 +15,7 @@ import {
   handlerFunction,
   libraryHandlerEntry,
 } from '../context/private/task-handler-function';
+import { physicalRuleName } from '../monitoring/alarms';
 import { DEFAULT_MAX_EVENT_AGE, DEFAULT_RETRY_ATTEMPTS } from '../routing/defaults';
 
 /** One await, as the store's resumer sees it (mirrors lambda/runtime/await/config.ts). */
@@ -101,6 +102,11 @@ export class AwaitStore extends Construct {
         this,
         `${registration.name}${pascalCase(awaited[0].contextName)}`,
         {
+          // A name of our own: the RuleName its metrics (and our alarm) are published with.
+          ruleName: physicalRuleName(
+            this,
+            `${registration.name}${pascalCase(awaited[0].contextName)}`,
+          ),
           eventBus: this.props.eventBus,
           description: `${this.props.contextName} ${registration.name} waits for ${awaited.map((e) => e.name).join(' or ')}`,
           eventPattern: {

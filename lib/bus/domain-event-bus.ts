@@ -8,7 +8,13 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { sourceSegmentProblems } from '../context/domain-event';
 import { ValidationError } from '../checks/validation-error';
-import { ALARM_PERIOD, occurrenceAlarm, queueDepth, ruleMetric } from '../monitoring/alarms';
+import {
+  ALARM_PERIOD,
+  occurrenceAlarm,
+  physicalRuleName,
+  queueDepth,
+  ruleMetric,
+} from '../monitoring/alarms';
 import { encryptedDeadLetterQueue } from '../routing/dead-letter-queue';
 import { DEFAULT_RETRY_ATTEMPTS, DEFAULT_MAX_EVENT_AGE } from '../routing/defaults';
 
@@ -144,7 +150,8 @@ export class DomainEventBus extends Construct implements IDomainEventBus {
   /**
    * The bus's alarms: `AuditDeadLetters` (the audit copy of an event could not
    * be written), `AuditFailedInvocations`, and `PutEventsFailedEntries`
-   * (publishers' events refused, usually throttling: they were never published).
+   * (publishers' events refused, usually throttling: they were never published;
+   * AWS counts them for the whole account and region, not per bus).
    */
   public readonly alarms: cloudwatch.Alarm[];
 
@@ -158,11 +165,20 @@ export class DomainEventBus extends Construct implements IDomainEventBus {
   }
 
   /**
-   * A metric of this bus in the `AWS/Events` namespace, with the `EventBusName` dimension.
+   * A metric of this bus in the `AWS/Events` namespace, with the `EventBusName`
+   * dimension: for the metrics AWS publishes per bus, such as
+   * `InvocationAttempts`, `MatchedEvents`, `TriggeredRules`, `ThrottledRules`.
+   *
+   * Refused for the metrics AWS does not publish per bus (an alarm on them
+   * would never fire): the `PutEvents*` metrics (see
+   * {@link metricPutEventsFailedEntries}) and the metrics of one rule (see
+   * `ruleMetric()`).
    *
    * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html
    */
   public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    const elsewhere = NOT_PUBLISHED_PER_BUS.get(metricName);
+    if (elsewhere) throw new ValidationError(this.node.path, 'metricName', metricName, elsewhere);
     return new cloudwatch.Metric({
       namespace: 'AWS/Events',
       metricName,
@@ -172,14 +188,21 @@ export class DomainEventBus extends Construct implements IDomainEventBus {
     });
   }
 
-  /** Entries accepted by `PutEvents` on this bus. */
+  /**
+   * Entries accepted by `PutEvents` in this account and region, on every bus:
+   * AWS publishes `PutEventsEntriesCount` without dimensions, not per bus.
+   */
   public metricPutEventsEntries(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('PutEventsEntriesCount', props);
+    return accountMetric('PutEventsEntriesCount', props);
   }
 
-  /** Entries refused by `PutEvents` on this bus: events that were never published. */
+  /**
+   * Entries refused by `PutEvents` (events that were never published) in this
+   * account and region, on every bus: AWS publishes
+   * `PutEventsFailedEntriesCount` without dimensions, not per bus.
+   */
   public metricPutEventsFailedEntries(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('PutEventsFailedEntriesCount', props);
+    return accountMetric('PutEventsFailedEntriesCount', props);
   }
 
   /** Attempts to invoke rule targets of this bus. */
@@ -208,7 +231,7 @@ export class DomainEventBus extends Construct implements IDomainEventBus {
       occurrenceAlarm(scope, {
         id: 'PutEventsFailedEntries',
         metric: this.metricPutEventsFailedEntries({ period: ALARM_PERIOD }),
-        description: `${this.appName}: PutEvents refused entries (often throttling): those events were never published. Check the publishers' retries and the account's PutEvents quota.`,
+        description: `${this.appName}: PutEvents refused entries in this account and region (AWS counts them for every bus, not per bus; often throttling): those events were never published. Check the publishers' retries and the account's PutEvents quota.`,
       }),
     ];
   }
@@ -260,6 +283,8 @@ export class DomainEventBus extends Construct implements IDomainEventBus {
 
   private buildAuditRule(): events.Rule {
     const rule = new events.Rule(this, 'AuditRule', {
+      // A name of our own: the RuleName its metrics (and our alarm) are published with.
+      ruleName: physicalRuleName(this, 'AuditRule'),
       eventBus: this.eventBus,
       description: `Copies every domain event of ${this.appName} to the audit log`,
       eventPattern: { account: [Stack.of(this).account] },
@@ -290,6 +315,43 @@ export class DomainEventBus extends Construct implements IDomainEventBus {
     });
     return rule;
   }
+}
+
+/**
+ * `AWS/Events` metrics that AWS does not publish per bus, and what to use instead.
+ *
+ * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html
+ */
+const NOT_PUBLISHED_PER_BUS = new Map<string, string>([
+  ...[
+    'PutEventsApproximateCallCount',
+    'PutEventsApproximateFailedCount',
+    'PutEventsApproximateSuccessCount',
+    'PutEventsApproximateThrottledCount',
+    'PutEventsEntriesCount',
+    'PutEventsFailedEntriesCount',
+    'PutEventsLatency',
+    'PutEventsRequestSize',
+    'InvocationsCreated',
+  ].map((name): [string, string] => [
+    name,
+    `AWS publishes ${name} without dimensions, for the whole account and region: use a cloudwatch.Metric with no dimensions (metricPutEventsEntries() and metricPutEventsFailedEntries() are built so).`,
+  ]),
+  ...[
+    'DeadLetterInvocations',
+    'FailedInvocations',
+    'Invocations',
+    'InvocationsFailedToBeSentToDlq',
+    'InvocationsSentToDlq',
+  ].map((name): [string, string] => [
+    name,
+    `AWS publishes ${name} per rule (EventBusName and RuleName), not per bus: use ruleMetric(bus.eventBus, rule, '${name}').`,
+  ]),
+]);
+
+/** A metric AWS publishes without dimensions, for the account and region. */
+function accountMetric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+  return new cloudwatch.Metric({ namespace: 'AWS/Events', metricName, statistic: 'Sum', ...props });
 }
 
 function validateAppName(scope: Construct, id: string, appName: string): void {

@@ -6,6 +6,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DomainEvent } from '../context/domain-event';
 import { ValidationError } from '../checks/validation-error';
+import { physicalRuleName } from '../monitoring/alarms';
 import { DEFAULT_MAX_EVENT_AGE, DEFAULT_RETRY_ATTEMPTS } from './defaults';
 import {
   filterProblems,
@@ -74,6 +75,8 @@ export class Subscription extends Construct {
     this.event = props.event;
     this.filter = props.filter;
     this.rule = new events.Rule(this, 'Rule', {
+      // A name of our own: the RuleName its metrics (and our alarm) are published with.
+      ruleName: physicalRuleName(this, 'Rule'),
       eventBus: props.eventBus,
       description: `${props.subscriberName} reacts to ${props.event.source} ${props.event.name}`,
       eventPattern: eventPattern as events.EventPattern,

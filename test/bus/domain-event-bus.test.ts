@@ -178,15 +178,61 @@ describe('DomainEventBus', () => {
       });
     });
 
-    it('offers metrics with the EventBusName dimension', () => {
+    it('offers the metrics AWS publishes per bus with the EventBusName dimension', () => {
       const { stack, bus } = build();
-      const metric = bus.metricPutEventsFailedEntries();
+      const metric = bus.metricInvocationAttempts();
       expect(metric.namespace).toBe('AWS/Events');
-      expect(metric.metricName).toBe('PutEventsFailedEntriesCount');
+      expect(metric.metricName).toBe('InvocationAttempts');
       expect(stack.resolve(metric.dimensions)).toEqual({
         EventBusName: { Ref: expect.stringMatching(/^Bus/) },
       });
-      expect(bus.metricAuditFailedInvocations().metricName).toBe('FailedInvocations');
+      expect(stack.resolve(bus.metric('MatchedEvents').dimensions)).toEqual({
+        EventBusName: { Ref: expect.stringMatching(/^Bus/) },
+      });
+    });
+
+    // AWS publishes the PutEvents metrics without dimensions:
+    // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html
+    it.each([
+      ['metricPutEventsFailedEntries', 'PutEventsFailedEntriesCount'],
+      ['metricPutEventsEntries', 'PutEventsEntriesCount'],
+    ] as const)('offers %s for the account and region, without dimensions', (method, name) => {
+      const { bus } = build();
+      const metric = bus[method]();
+      expect(metric.namespace).toBe('AWS/Events');
+      expect(metric.metricName).toBe(name);
+      expect(metric.dimensions).toBeUndefined();
+    });
+
+    it('alarms on refused PutEvents entries without dimensions', () => {
+      const { template } = build();
+      const alarm = Object.values<any>(template.findResources('AWS::CloudWatch::Alarm')).find(
+        (a) => a.Properties.MetricName === 'PutEventsFailedEntriesCount',
+      );
+      expect(alarm.Properties.Namespace).toBe('AWS/Events');
+      expect(alarm.Properties.Dimensions).toBeUndefined();
+      expect(alarm.Properties.AlarmDescription).toMatch(/for every bus, not per bus/);
+    });
+
+    it('watches the audit rule by its own name on the bus', () => {
+      const { stack, bus, template } = build();
+      const [rule] = Object.values<any>(template.findResources('AWS::Events::Rule'));
+      expect(rule.Properties.Name).toMatch(/^Test-Bus-AuditRule-[0-9A-F]{8}$/);
+      expect(stack.resolve(bus.metricAuditFailedInvocations().dimensions)).toEqual({
+        EventBusName: { Ref: expect.stringMatching(/^Bus/) },
+        RuleName: rule.Properties.Name,
+      });
+    });
+
+    it.each([
+      ['PutEventsFailedEntriesCount', /without dimensions, for the whole account and region/],
+      ['PutEventsLatency', /without dimensions/],
+      ['FailedInvocations', /per rule \(EventBusName and RuleName\), not per bus: use ruleMetric/],
+      ['Invocations', /use ruleMetric\(bus\.eventBus, rule, 'Invocations'\)/],
+    ])('fails when metric() is asked for %s, which AWS does not publish per bus', (name, fix) => {
+      const { bus } = build();
+      expect(() => bus.metric(name)).toThrow(`[Test/Bus] invalid metricName: '${name}'.`);
+      expect(() => bus.metric(name)).toThrow(fix);
     });
   });
 

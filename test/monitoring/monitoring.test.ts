@@ -1,7 +1,15 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { BoundedContext, EnsembleDashboard } from '../../lib';
+import { Construct } from 'constructs';
+import {
+  BoundedContext,
+  EnsembleDashboard,
+  physicalRuleName,
+  publishedRuleName,
+  ruleMetric,
+} from '../../lib';
 import { EcommerceFraudStack } from '../../examples/ecommerce-fraud/ecommerce-fraud-stack';
 import { FoodDeliveryStack } from '../../examples/food-delivery/food-delivery-stack';
 import { fixtureHandler, testApp, testStack } from '../helpers';
@@ -42,13 +50,14 @@ describe.each(EXAMPLES)('nothing lost, nothing unseen: the %s example', (_name, 
     expect(targets.filter((t) => !t.DeadLetterConfig || !t.RetryPolicy)).toEqual([]);
   });
 
-  it('alarms on failed deliveries of every rule', () => {
-    const rules = Object.entries(resources)
-      .filter(([, r]) => r.Type === 'AWS::Events::Rule')
-      .map(([id]) => id);
+  it('alarms on failed deliveries of every rule, by the name the rule is published with', () => {
+    const rules = Object.values(resources)
+      .filter((r) => r.Type === 'AWS::Events::Rule')
+      .map((r) => r.Properties.Name);
+    expect(rules.every((name) => typeof name === 'string')).toBe(true);
     const watched = alarmsOf(template)
       .filter((a) => a.Properties.MetricName === 'FailedInvocations')
-      .map((a) => a.Properties.Dimensions.find((d: any) => d.Name === 'RuleName').Value.Ref);
+      .map((a) => a.Properties.Dimensions.find((d: any) => d.Name === 'RuleName').Value);
     expect(watched.sort()).toEqual(rules.sort());
   });
 
@@ -176,6 +185,93 @@ describe('bus alarms', () => {
       Namespace: namespace,
       MetricName: metricName,
       AlarmDescription: Match.stringLikeRegexp('^test: '),
+    });
+  });
+});
+
+// AWS/Events publishes a rule's metrics under its bare name, with EventBusName for a custom bus:
+// https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html
+describe('rule metrics', () => {
+  it('watches a subscription rule by the Name it is created with, on its bus', () => {
+    const { stack, kitchen, orders } = (() => {
+      const { stack, bus } = testStack();
+      const kitchen = new BoundedContext(stack, 'Kitchen', { bus, events: ['Cooked'] });
+      kitchen.workflow(kitchen.task('Cook', { entry: fixtureHandler(), emits: 'Cooked' }));
+      const orders = new BoundedContext(stack, 'Orders', { bus, events: ['Placed'] });
+      orders.workflow(orders.task('Place', { entry: fixtureHandler(), emits: 'Placed' }));
+      return { stack, kitchen, orders };
+    })();
+    kitchen.on(orders.event('Placed'));
+    const template = Template.fromStack(stack);
+    const [name] = Object.values<any>(template.findResources('AWS::Events::Rule'))
+      .map((r) => r.Properties.Name)
+      .filter((n) => n.includes('Kitchen'));
+    expect(name).toMatch(/^Test-Kitchen-OnOrdersPlaced-Rule-[0-9A-F]{8}$/);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'FailedInvocations',
+      Dimensions: [
+        { Name: 'EventBusName', Value: { Ref: Match.stringLikeRegexp('^Bus') } },
+        { Name: 'RuleName', Value: name },
+      ],
+    });
+  });
+
+  it('names only RuleName for a rule of the default bus', () => {
+    const stack = new Stack(testApp(), 'Test');
+    const bus = events.EventBus.fromEventBusName(stack, 'Default', 'default');
+    const rule = new events.Rule(stack, 'Rule', {
+      ruleName: 'nightly',
+      schedule: events.Schedule.rate(Duration.days(1)),
+    });
+    expect(stack.resolve(ruleMetric(bus, rule, 'Invocations').dimensions)).toEqual({
+      RuleName: 'nightly',
+    });
+  });
+
+  it('reads the name of an imported rule from its ARN', () => {
+    const stack = new Stack(testApp(), 'Test');
+    const rule = events.Rule.fromEventRuleArn(
+      stack,
+      'Rule',
+      'arn:aws:events:eu-west-1:111111111111:rule/food/orders-placed',
+    );
+    expect(publishedRuleName(rule)).toBe('orders-placed');
+  });
+
+  it('fails when the rule has no name of its own (its Ref is not its published name)', () => {
+    const { stack, bus } = testStack();
+    const rule = new events.Rule(stack, 'Unnamed', {
+      eventBus: bus.eventBus,
+      eventPattern: { source: ['test.orders'] },
+    });
+    expect(() => ruleMetric(bus.eventBus, rule, 'FailedInvocations')).toThrow(
+      "[Test/Unnamed] invalid ruleName: '(none: CloudFormation generates it)'. Give the rule a ruleName",
+    );
+  });
+
+  describe('physicalRuleName', () => {
+    const app = testApp();
+    const stack = new Stack(app, 'FoodDelivery');
+    const scope = new Stack(app, 'Other');
+    const deep = ['Orders', 'Awaits', 'AVeryLongAwaitNameThatGoesOnAndOn'].reduce<Construct>(
+      (parent, id) => new Construct(parent, id),
+      stack,
+    );
+
+    it.each([
+      [stack, 'Rule', /^FoodDelivery-Rule-[0-9A-F]{8}$/],
+      [deep, 'AwaitKitchenRestaurants', /^FoodDelivery-Orders-Awa.*Restaurants-[0-9A-F]{8}$/],
+      [scope, 'Audit.Rule_1', /^Other-AuditRule1-[0-9A-F]{8}$/],
+    ])('names %s/%s as EventBridge allows (1-64 of [.-_A-Za-z0-9])', (at, id, expected) => {
+      const name = physicalRuleName(at, id);
+      expect(name).toMatch(expected);
+      expect(name).toMatch(/^[.\-_A-Za-z0-9]{1,64}$/);
+    });
+
+    it('gives different rules different names and the same rule the same name', () => {
+      expect(physicalRuleName(deep, 'A')).not.toBe(physicalRuleName(deep, 'B'));
+      expect(physicalRuleName(stack, 'A')).not.toBe(physicalRuleName(scope, 'A'));
+      expect(physicalRuleName(deep, 'A')).toBe(physicalRuleName(deep, 'A'));
     });
   });
 });
