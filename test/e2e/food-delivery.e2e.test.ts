@@ -240,7 +240,7 @@ describe('food delivery, end to end', () => {
       runtime.putEvents([orderAccepted('early-1', 'evt-early-1')]);
       await runtime.settle();
       expect(runtime.record.executions('orders')).toEqual([]);
-      expect(resumerLogs()).toContain('no execution awaits this key yet; event kept');
+      expect(resumerLogs()).toContain('no execution of this flow awaits this key yet; event kept');
 
       // sushi-zen never answers: only the kept event can complete the wait.
       const orders = placeOrder('early-1', 'sushi-zen', {
@@ -268,6 +268,78 @@ describe('food delivery, end to end', () => {
       expect(orders.status).toBe('RUNNING');
       await runtime.advance(Duration.minutes(11));
       expect(runtime.record.events('OrderTimedOut', 'late-1')).toHaveLength(1);
+    });
+
+    it('does not let a late answer of a timed-out flow complete the next flow that reuses the order id', async () => {
+      // Flow 1 waits for sushi-zen, which never answers, and times out.
+      const first = placeOrder('reuse-flow-1', 'sushi-zen', {
+        orderId: 'order-reused',
+        items: [{ name: 'maki', quantity: 1, unitPrice: 6 }],
+      });
+      await runtime.settle();
+      await runtime.advance(Duration.minutes(11));
+      expect(first.status).toBe('SUCCEEDED');
+      expect(runtime.record.events('OrderTimedOut', 'reuse-flow-1')).toHaveLength(1);
+
+      // Its answer comes late, after the store forgot flow 1's waiter (a minute past the
+      // timeout), with flow 1's correlationId: it is kept until the await's timeout.
+      await runtime.advance(Duration.minutes(2));
+      runtime.putEvents([
+        {
+          Source: 'food.restaurants',
+          DetailType: 'OrderAccepted',
+          Detail: JSON.stringify({
+            metadata: { eventId: 'evt-late-answer', correlationId: 'reuse-flow-1' },
+            data: { orderId: 'order-reused', decision: 'ACCEPTED', etaMinutes: 20 },
+          }),
+        },
+      ]);
+      await runtime.settle();
+
+      // Flow 2 reuses the order id: the late answer of flow 1 must not complete it.
+      const second = placeOrder('reuse-flow-2', 'sushi-zen', {
+        orderId: 'order-reused',
+        items: [{ name: 'maki', quantity: 1, unitPrice: 6 }],
+      });
+      await runtime.settle();
+      expect(second.status).toBe('RUNNING');
+      expect(runtime.record.events('OrderCompleted', 'reuse-flow-2')).toEqual([]);
+
+      // Its own answer completes it.
+      runtime.putEvents([
+        {
+          Source: 'food.restaurants',
+          DetailType: 'OrderAccepted',
+          Detail: JSON.stringify({
+            metadata: { eventId: 'evt-own-answer', correlationId: 'reuse-flow-2' },
+            data: { orderId: 'order-reused', decision: 'ACCEPTED', etaMinutes: 30 },
+          }),
+        },
+      ]);
+      await runtime.settle();
+      expect(second.status).toBe('SUCCEEDED');
+      // The late answer said 20 minutes; flow 2's own answer said 30.
+      expect(only('OrderCompleted', 'reuse-flow-2').detail.data.etaMinutes).toBe(30);
+    });
+
+    it('pairs an answer that carries no correlationId by the order id alone', async () => {
+      const orders = placeOrder('no-flow-1', 'sushi-zen', {
+        items: [{ name: 'maki', quantity: 1, unitPrice: 6 }],
+      });
+      await runtime.settle();
+      runtime.putEvents([
+        {
+          Source: 'food.restaurants',
+          DetailType: 'OrderAccepted',
+          Detail: JSON.stringify({
+            metadata: { eventId: 'evt-no-flow' },
+            data: { orderId: 'no-flow-1', decision: 'ACCEPTED', etaMinutes: 20 },
+          }),
+        },
+      ]);
+      await runtime.settle();
+      expect(orders.status).toBe('SUCCEEDED');
+      expect(runtime.record.events('OrderCompleted', 'no-flow-1')).toHaveLength(1);
     });
 
     it('resumes once when the same OrderAccepted is delivered twice', async () => {
@@ -301,7 +373,7 @@ describe('food delivery, end to end', () => {
       expect(resumer[0].error).toBeUndefined();
       expect(resumer[0].logs).toContainEqual(
         expect.objectContaining({
-          message: 'no execution awaits this key yet; event kept',
+          message: 'no execution of this flow awaits this key yet; event kept',
           key: 'AwaitAcceptance#no-such-order',
           eventId: 'evt-unknown-1',
         }),

@@ -179,6 +179,40 @@ describe('DynamoDbAwaitStore', () => {
       ]);
     });
 
+    it("takes a flow's waiter only, in one conditional delete", async () => {
+      const withFlow = { ...waiterItem(NOW + 60), correlationId: { S: 'corr-1' } };
+      client.answers.push(
+        { Attributes: withFlow },
+        named('ConditionalCheckFailedException', 'The conditional request failed'),
+      );
+      await expect(store.takeWaiter(KEY, 'corr-1')).resolves.toEqual({
+        ...WAITER,
+        correlationId: 'corr-1',
+      });
+      // A waiter of another flow fails the condition: no waiter for this event.
+      await expect(store.takeWaiter(KEY, 'corr-2')).resolves.toBeUndefined();
+      expect(client.sent[1]).toEqual({
+        command: 'DeleteItemCommand',
+        input: {
+          TableName: TABLE,
+          Key: { pk: { S: `W#${KEY}` } },
+          ReturnValues: 'ALL_OLD',
+          ConditionExpression:
+            'attribute_not_exists(correlationId) OR correlationId = :correlationId',
+          ExpressionAttributeValues: { ':correlationId': { S: 'corr-2' } },
+        },
+      });
+    });
+
+    it("tells a flow's waiter from another flow's", async () => {
+      const withFlow = { ...waiterItem(NOW + 60), correlationId: { S: 'corr-1' } };
+      client.answers.push({ Item: withFlow }, { Item: withFlow }, { Item: waiterItem(NOW + 60) });
+      await expect(store.hasWaiter(KEY, 'corr-1')).resolves.toBe(true);
+      await expect(store.hasWaiter(KEY, 'corr-2')).resolves.toBe(false);
+      // A waiter that carries no flow pairs with any.
+      await expect(store.hasWaiter(KEY, 'corr-2')).resolves.toBe(true);
+    });
+
     it('takes a kept event by deleting E# and parsing its output', async () => {
       client.answers.push({ Attributes: eventItem(NOW + 60) });
       await expect(store.takeEvent(KEY)).resolves.toEqual(EVENT);

@@ -4,6 +4,7 @@ import {
   awaitKey,
   AwaitOutput,
   AwaitStorePort,
+  eventSlot,
   KeptEvent,
   LogPort,
   Outcome,
@@ -16,6 +17,12 @@ import {
 // the store's own conditions) and a resumer that records what it sends.
 
 type StoreMethod = keyof AwaitStorePort;
+
+/** Whether `waiter` may take an event of flow `correlationId` (as DynamoDbAwaitStore's condition). */
+const sameFlow = (waiter: Waiter, correlationId?: string) =>
+  correlationId === undefined ||
+  waiter.correlationId === undefined ||
+  waiter.correlationId === correlationId;
 
 /** An in-memory correlation store: one Map per item kind, conditional like DynamoDbAwaitStore. */
 class MemoryStore implements AwaitStorePort {
@@ -40,16 +47,18 @@ class MemoryStore implements AwaitStorePort {
     return true;
   }
 
-  public async takeWaiter(key: string): Promise<Waiter | undefined> {
+  public async takeWaiter(key: string, correlationId?: string): Promise<Waiter | undefined> {
     await this.enter('takeWaiter', key);
     const waiter = this.waiters.get(key);
+    if (!waiter || !sameFlow(waiter, correlationId)) return undefined;
     this.waiters.delete(key);
     return waiter;
   }
 
-  public async hasWaiter(key: string): Promise<boolean> {
+  public async hasWaiter(key: string, correlationId?: string): Promise<boolean> {
     await this.enter('hasWaiter', key);
-    return this.waiters.has(key);
+    const waiter = this.waiters.get(key);
+    return waiter !== undefined && sameFlow(waiter, correlationId);
   }
 
   public async keepEvent(event: KeptEvent): Promise<boolean> {
@@ -119,6 +128,8 @@ const NOW = 1_700_000_000;
 const KEEP_SECONDS = 900;
 const TTL_SECONDS = 4500;
 const KEY = awaitKey('WaitForRestaurant', 'order-1');
+/** Where an event without a correlationId for KEY is kept. */
+const SLOT = eventSlot(KEY);
 const ARN = 'arn:aws:states:eu-west-1:111111111111:execution:orders:exec-1';
 const OTHER_ARN = 'arn:aws:states:eu-west-1:111111111111:execution:orders:exec-2';
 
@@ -180,8 +191,8 @@ describe('AwaitBroker pairing', () => {
     const { store, resumer, log, register, deliver, expectStoreEmpty } = setup();
 
     await expect(deliver(output('evt-1'))).resolves.toBe('kept');
-    expect(store.events.get(KEY)).toEqual({
-      key: KEY,
+    expect(store.events.get(SLOT)).toEqual({
+      key: SLOT,
       eventId: 'evt-1',
       output: output('evt-1'),
       expiresAt: NOW + KEEP_SECONDS,
@@ -192,7 +203,7 @@ describe('AwaitBroker pairing', () => {
     expect(resumer.resumes).toEqual([{ token: 'token-1', output: output('evt-1') }]);
     expectStoreEmpty();
     expect(log.lines.map((l) => l.message)).toEqual([
-      'no execution awaits this key yet; event kept',
+      'no execution of this flow awaits this key yet; event kept',
       'execution resumed',
       'early event applied',
     ]);
@@ -273,7 +284,7 @@ describe('AwaitBroker pairing', () => {
       message: 'another event is already pending for this key; this one is not kept',
       extra: { key: KEY, eventId: 'evt-2' },
     });
-    expect(store.events.get(KEY)?.eventId).toBe('evt-1');
+    expect(store.events.get(SLOT)?.eventId).toBe('evt-1');
 
     await expect(register()).resolves.toBe('resumed');
     expect(resumer.resumes).toEqual([{ token: 'token-1', output: accepted }]);
@@ -296,7 +307,7 @@ describe('AwaitBroker pairing', () => {
     expect(store.waiters.size).toBe(0);
     // The broker does not remember that the key was resolved: the second event stays kept
     // (until its TTL) as an early event, so it would be applied to a *new* waiter on the key.
-    expect(store.events.get(KEY)?.eventId).toBe('evt-2');
+    expect(store.events.get(SLOT)?.eventId).toBe('evt-2');
   });
 
   it('keeps an event for an unknown correlation value without touching other keys', async () => {
@@ -309,17 +320,17 @@ describe('AwaitBroker pairing', () => {
     expect(resumer.resumes).toEqual([]);
     expect(log.lines).toContainEqual({
       level: 'info',
-      message: 'no execution awaits this key yet; event kept',
+      message: 'no execution of this flow awaits this key yet; event kept',
       extra: { key: KEY, eventId: 'evt-9', keepSeconds: KEEP_SECONDS },
     });
     expect(store.waiters.get(otherKey)?.token).toBe('token-2');
-    expect([...store.events.keys()]).toEqual([KEY]);
+    expect([...store.events.keys()]).toEqual([SLOT]);
 
     // The other key still pairs with its own event only.
     const own = output('evt-10', 'OrderAccepted', 'order-2');
     await expect(deliver(own, otherKey)).resolves.toBe('resumed');
     expect(resumer.resumes).toEqual([{ token: 'token-2', output: own }]);
-    expect(store.events.get(KEY)?.eventId).toBe('evt-9');
+    expect(store.events.get(SLOT)?.eventId).toBe('evt-9');
   });
 });
 
@@ -375,7 +386,7 @@ describe('AwaitBroker when resuming fails transiently', () => {
       executionArn: ARN,
       expiresAt: NOW + TTL_SECONDS,
     });
-    expect(store.events.get(KEY)?.eventId).toBe('evt-1');
+    expect(store.events.get(SLOT)?.eventId).toBe('evt-1');
     expect(resumer.resumes).toEqual([]);
   });
 
@@ -398,7 +409,7 @@ describe('AwaitBroker when resuming fails transiently', () => {
 
     await expect(register('token-1')).rejects.toBe(throttled);
     expect(store.waiters.get(KEY)?.token).toBe('token-1');
-    expect(store.events.get(KEY)?.eventId).toBe('evt-1');
+    expect(store.events.get(SLOT)?.eventId).toBe('evt-1');
     // The seen-mark of the event stays: the event itself was delivered fine.
     expect(store.seen.has(`${KEY}#evt-1`)).toBe(true);
 
@@ -554,5 +565,61 @@ describe('AwaitBroker with several awaits on one event', () => {
     ]);
     expect([...store.seen.keys()].sort()).toEqual([`${audited}#evt-1`, `${accepted}#evt-1`]);
     expectStoreEmpty();
+  });
+});
+
+describe('AwaitBroker with flows that reuse a correlation value', () => {
+  const inFlow = (eventId: string, correlationId: string): AwaitOutput => ({
+    ...output(eventId),
+    metadata: { eventId, correlationId },
+  });
+  const flowSetup = () => {
+    const base = setup();
+    const registerIn = (correlationId: string, token: string, executionArn = ARN) =>
+      base.broker.register({ key: KEY, token, executionArn, correlationId }, TTL_SECONDS);
+    const deliverIn = (out: AwaitOutput, correlationId?: string) =>
+      base.broker.deliver(KEY, out, KEEP_SECONDS, correlationId);
+    return { ...base, registerIn, deliverIn };
+  };
+
+  it("keeps another flow's early event apart and does not apply it to a new waiter", async () => {
+    const { store, resumer, registerIn, deliverIn } = flowSetup();
+    // A late answer of flow A, whose waiter is already gone: kept in A's slot.
+    await expect(deliverIn(inFlow('evt-a', 'flow-a'), 'flow-a')).resolves.toBe('kept');
+    expect([...store.events.keys()]).toEqual([eventSlot(KEY, 'flow-a')]);
+
+    // Flow B reuses the value: it waits, and the answer of A is not applied.
+    await expect(registerIn('flow-b', 'token-b')).resolves.toBe('waiting');
+    expect(resumer.resumes).toEqual([]);
+
+    // B's own answer completes it.
+    await expect(deliverIn(inFlow('evt-b', 'flow-b'), 'flow-b')).resolves.toBe('resumed');
+    expect(resumer.resumes).toEqual([{ token: 'token-b', output: inFlow('evt-b', 'flow-b') }]);
+  });
+
+  it('does not take a waiter of another flow when an event arrives after it', async () => {
+    const { store, resumer, registerIn, deliverIn } = flowSetup();
+    await registerIn('flow-b', 'token-b');
+    await expect(deliverIn(inFlow('evt-a', 'flow-a'), 'flow-a')).resolves.toBe('kept');
+    expect(store.waiters.get(KEY)?.token).toBe('token-b');
+    expect(resumer.resumes).toEqual([]);
+  });
+
+  it('applies an early event of the same flow when its waiter registers', async () => {
+    const { resumer, registerIn, deliverIn, expectStoreEmpty } = flowSetup();
+    await deliverIn(inFlow('evt-b', 'flow-b'), 'flow-b');
+    await expect(registerIn('flow-b', 'token-b')).resolves.toBe('resumed');
+    expect(resumer.resumes).toEqual([{ token: 'token-b', output: inFlow('evt-b', 'flow-b') }]);
+    expectStoreEmpty();
+  });
+
+  it('pairs an event that carries no flow with the waiter of the value, whichever comes first', async () => {
+    const early = flowSetup();
+    await early.deliverIn(output('evt-1'));
+    await expect(early.registerIn('flow-b', 'token-b')).resolves.toBe('resumed');
+
+    const late = flowSetup();
+    await late.registerIn('flow-b', 'token-b');
+    await expect(late.deliverIn(output('evt-1'))).resolves.toBe('resumed');
   });
 });

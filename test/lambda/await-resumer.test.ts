@@ -200,7 +200,7 @@ describe('resumer handler', () => {
     await expect(handler(event('OrderAccepted', { orderId: 'order-1' }))).resolves.toEqual({
       outcomes: ['kept'],
     });
-    expect(pendingKeys()).toEqual(['E#WaitForRestaurant#order-1']);
+    expect(pendingKeys()).toEqual(['E#WaitForRestaurant#order-1\u001fcorr-1']);
     expect(resumes()).toEqual([]);
 
     await expect(handler(register())).resolves.toEqual({ outcomes: ['resumed'] });

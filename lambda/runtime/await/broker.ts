@@ -2,6 +2,13 @@
  * The await protocol: pair a waiting workflow (its task token) with the event
  * it waits for, whichever arrives first, exactly once.
  *
+ * An event pairs only with a waiter of its own flow: when the event carries a
+ * `correlationId`, it completes only a waiter whose execution carries the same
+ * one. So a late answer of a flow that timed out, kept until the await's
+ * timeout, does not complete the next flow that reuses the correlation value
+ * (the same order id, say). An event without a `correlationId` pairs by the
+ * correlation value alone.
+ *
  * Both sides write their half to the correlation store, then try to take both
  * halves. Whoever takes both resumes the workflow. Conditional writes make each
  * take happen once, so an event is never applied twice, and an event that
@@ -14,12 +21,15 @@ export interface Waiter {
   readonly key: string;
   readonly token: string;
   readonly executionArn: string;
+  /** The flow the waiting execution belongs to. */
+  readonly correlationId?: string;
   /** Epoch seconds after which the store may forget it. */
   readonly expiresAt: number;
 }
 
 /** An event kept until its waiter registers. */
 export interface KeptEvent {
+  /** Its slot: the await key and the flow it belongs to ({@link eventSlot}). */
   readonly key: string;
   readonly eventId: string;
   readonly output: AwaitOutput;
@@ -39,10 +49,13 @@ export interface AwaitOutput {
 export interface AwaitStorePort {
   /** Record a waiter unless another execution waits on the key: `false` then. */
   putWaiter(waiter: Waiter): Promise<boolean>;
-  /** Delete and return the waiter of `key`, if any. */
-  takeWaiter(key: string): Promise<Waiter | undefined>;
-  /** Whether a waiter is recorded for `key`. */
-  hasWaiter(key: string): Promise<boolean>;
+  /**
+   * Delete and return the waiter of `key`, if any; when `correlationId` is
+   * given, only a waiter of that flow (or one that carries none).
+   */
+  takeWaiter(key: string, correlationId?: string): Promise<Waiter | undefined>;
+  /** Whether a waiter is recorded for `key` (of flow `correlationId`, when given). */
+  hasWaiter(key: string, correlationId?: string): Promise<boolean>;
   /** Keep an event unless one is already kept for the key: `false` then. */
   keepEvent(event: KeptEvent): Promise<boolean>;
   /** Delete and return the kept event of `key`, if any. */
@@ -81,6 +94,15 @@ export function awaitKey(awaitName: string, correlationValue: string): string {
   return `${awaitName}#${correlationValue}`;
 }
 
+/**
+ * Where an event for `key` is kept: one slot per flow, so that events of two
+ * flows that share a correlation value never take each other's place. The
+ * separator is a control character, which a valid `correlationId` cannot hold.
+ */
+export function eventSlot(key: string, correlationId?: string): string {
+  return `${key}\u001f${correlationId ?? ''}`;
+}
+
 const MAX_PAIRING_ROUNDS = 3;
 
 /** The await protocol over its ports. */
@@ -92,20 +114,37 @@ export class AwaitBroker {
     private readonly now: () => number = () => Math.floor(Date.now() / 1000),
   ) {}
 
-  /** A workflow starts waiting: record it, then pair it with an early event if one is kept. */
+  /**
+   * A workflow starts waiting: record it, then pair it with an early event of
+   * its flow, or with one that carries no flow, if one is kept.
+   */
   public async register(waiter: Omit<Waiter, 'expiresAt'>, ttlSeconds: number): Promise<Outcome> {
     const recorded = await this.store.putWaiter({ ...waiter, expiresAt: this.now() + ttlSeconds });
     if (!recorded) throw new AwaitConflictError(waiter.key);
-    const outcome = await this.pair(waiter.key);
+    let outcome: Outcome = 'waiting';
+    const flows = waiter.correlationId ? [waiter.correlationId, undefined] : [undefined];
+    for (const flow of flows) {
+      outcome = await this.pair(waiter.key, eventSlot(waiter.key, flow), flow);
+      if (outcome !== 'waiting') break;
+    }
     this.log.info(outcome === 'waiting' ? 'waiting for event' : 'early event applied', {
       key: waiter.key,
     });
     return outcome;
   }
 
-  /** An awaited event arrives: keep it, then pair it with its waiter if one is recorded. */
-  public async deliver(key: string, output: AwaitOutput, keepSeconds: number): Promise<Outcome> {
+  /**
+   * An awaited event arrives: keep it in its flow's slot, then pair it with
+   * its waiter if one of that flow is recorded.
+   */
+  public async deliver(
+    key: string,
+    output: AwaitOutput,
+    keepSeconds: number,
+    correlationId?: string,
+  ): Promise<Outcome> {
     const expiresAt = this.now() + keepSeconds;
+    const slot = eventSlot(key, correlationId);
     // Seen per key: two awaits of a context may each take the same event once.
     const seenId = `${key}#${output.eventId}`;
     if (!(await this.store.markSeen(seenId, expiresAt))) {
@@ -113,19 +152,21 @@ export class AwaitBroker {
       return 'duplicate';
     }
     try {
-      if (!(await this.store.keepEvent({ key, eventId: output.eventId, output, expiresAt }))) {
+      if (
+        !(await this.store.keepEvent({ key: slot, eventId: output.eventId, output, expiresAt }))
+      ) {
         // An event is already pending (the first one wins, or it was put back after a
         // failed resume): still try to pair it, this delivery may be the retry.
         this.log.warn('another event is already pending for this key; this one is not kept', {
           key,
           eventId: output.eventId,
         });
-        const outcome = await this.pair(key);
+        const outcome = await this.pair(key, slot, correlationId);
         return outcome === 'waiting' ? 'kept' : outcome;
       }
-      const outcome = await this.pair(key);
+      const outcome = await this.pair(key, slot, correlationId);
       if (outcome === 'waiting') {
-        this.log.info('no execution awaits this key yet; event kept', {
+        this.log.info('no execution of this flow awaits this key yet; event kept', {
           key,
           eventId: output.eventId,
           keepSeconds,
@@ -139,14 +180,17 @@ export class AwaitBroker {
     }
   }
 
-  /** Take both halves of `key` and resume; put a half back if the other is missing. */
-  private async pair(key: string): Promise<Outcome> {
+  /**
+   * Take both halves, the event in `slot` and the waiter of `key` in flow
+   * `correlationId`, and resume; put a half back if the other is missing.
+   */
+  private async pair(key: string, slot: string, correlationId?: string): Promise<Outcome> {
     for (let round = 0; round < MAX_PAIRING_ROUNDS; round++) {
-      const event = await this.store.takeEvent(key);
+      const event = await this.store.takeEvent(slot);
       if (!event) return 'waiting';
       let waiter: Waiter | undefined;
       try {
-        waiter = await this.store.takeWaiter(key);
+        waiter = await this.store.takeWaiter(key, correlationId);
       } catch (error) {
         await this.store.keepEvent(event);
         throw error;
@@ -154,7 +198,7 @@ export class AwaitBroker {
       if (waiter) return this.resume(waiter, event);
       await this.store.keepEvent(event);
       // The waiter may have registered while the event was out of the store.
-      if (!(await this.store.hasWaiter(key))) return 'waiting';
+      if (!(await this.store.hasWaiter(key, correlationId))) return 'waiting';
     }
     return 'waiting';
   }

@@ -25,6 +25,7 @@ export class DynamoDbAwaitStore implements AwaitStorePort {
         pk: { S: `W#${waiter.key}` },
         token: { S: waiter.token },
         executionArn: { S: waiter.executionArn },
+        ...(waiter.correlationId ? { correlationId: { S: waiter.correlationId } } : {}),
         expiresAt: { N: String(waiter.expiresAt) },
       },
       // An expired item may linger until DynamoDB's TTL sweep: it must not block a new one.
@@ -33,19 +34,30 @@ export class DynamoDbAwaitStore implements AwaitStorePort {
     );
   }
 
-  public async takeWaiter(key: string): Promise<Waiter | undefined> {
-    const item = await this.take(`W#${key}`);
+  public async takeWaiter(key: string, correlationId?: string): Promise<Waiter | undefined> {
+    // Only a waiter of the event's flow, in one conditional delete: a check
+    // before the delete would race with another delivery.
+    const item = await this.take(
+      `W#${key}`,
+      correlationId === undefined
+        ? undefined
+        : {
+            condition: 'attribute_not_exists(correlationId) OR correlationId = :correlationId',
+            values: { ':correlationId': { S: correlationId } },
+          },
+    );
     return (
       item && {
         key,
         token: item.token.S!,
         executionArn: item.executionArn.S!,
+        ...(item.correlationId?.S ? { correlationId: item.correlationId.S } : {}),
         expiresAt: Number(item.expiresAt.N),
       }
     );
   }
 
-  public async hasWaiter(key: string): Promise<boolean> {
+  public async hasWaiter(key: string, correlationId?: string): Promise<boolean> {
     const result = await this.client.send(
       new GetItemCommand({
         TableName: this.tableName,
@@ -53,7 +65,11 @@ export class DynamoDbAwaitStore implements AwaitStorePort {
         ConsistentRead: true,
       }),
     );
-    return result.Item !== undefined;
+    const flow = result.Item?.correlationId?.S;
+    return (
+      result.Item !== undefined &&
+      (correlationId === undefined || flow === undefined || flow === correlationId)
+    );
   }
 
   public async keepEvent(event: KeptEvent): Promise<boolean> {
@@ -111,28 +127,42 @@ export class DynamoDbAwaitStore implements AwaitStorePort {
       );
       return true;
     } catch (error) {
-      if (
-        error instanceof ConditionalCheckFailedException ||
-        (error as Error).name === 'ConditionalCheckFailedException'
-      )
-        return false;
+      if (isConditionFailure(error)) return false;
       throw error;
     }
   }
 
-  private async take(pk: string) {
-    const result = await this.client.send(
-      new DeleteItemCommand({
-        TableName: this.tableName,
-        Key: { pk: { S: pk } },
-        ReturnValues: 'ALL_OLD',
-      }),
-    );
+  private async take(
+    pk: string,
+    only?: { condition: string; values: Record<string, { S: string }> },
+  ) {
+    let result;
+    try {
+      result = await this.client.send(
+        new DeleteItemCommand({
+          TableName: this.tableName,
+          Key: { pk: { S: pk } },
+          ReturnValues: 'ALL_OLD',
+          ConditionExpression: only?.condition,
+          ExpressionAttributeValues: only?.values,
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
     const item = result.Attributes;
     // An expired item may linger until DynamoDB's TTL sweep removes it.
     if (!item || Number(item.expiresAt?.N ?? Infinity) < Date.now() / 1000) return undefined;
     return item;
   }
+}
+
+function isConditionFailure(error: unknown): boolean {
+  return (
+    error instanceof ConditionalCheckFailedException ||
+    (error as Error).name === 'ConditionalCheckFailedException'
+  );
 }
 
 function nowValue(): { N: string } {

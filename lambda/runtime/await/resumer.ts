@@ -84,7 +84,12 @@ async function register(
   const key = awaitKey(config.name, String(value));
   // Remember the waiter a little longer than it can wait; after that a new execution may take the key.
   return b.register(
-    { key, token: request.token, executionArn: request.executionArn },
+    {
+      key,
+      token: request.token,
+      executionArn: request.executionArn,
+      correlationId: request.metadata?.correlationId,
+    },
     config.timeoutSeconds + 60,
   );
 }
@@ -117,7 +122,12 @@ async function deliver(
       metadata: event.detail?.metadata,
     };
     outcomes.push(
-      await b.deliver(awaitKey(config.name, String(value)), output, config.timeoutSeconds),
+      await b.deliver(
+        awaitKey(config.name, String(value)),
+        output,
+        config.timeoutSeconds,
+        event.detail?.metadata?.correlationId,
+      ),
     );
   }
   if (matching.length === 0)
