@@ -6,7 +6,9 @@ import { EventRouter, PutEventsEntry } from './event-router';
 import { StateMachineExecutor, statesError, TokenWait } from './executor';
 import { FaultInjector, FaultSpec } from './faults';
 import { currentInvocation, LambdaHost } from './lambda-host';
+import { AppNames, appNames, suggestion } from './names';
 import { RecordedExecution, RunRecord } from './record';
+import { contextNameFromId } from '../context/domain-event';
 import { activate } from './process-hooks';
 import { SdkCall, UnsupportedCallError } from './sdk-interceptor';
 
@@ -59,6 +61,7 @@ export class LocalRuntime {
   /** What was loaded from the assembly. */
   public readonly app: LocalAppSpec;
 
+  private readonly names: AppNames;
   private readonly host: LambdaHost;
   private readonly router: EventRouter;
   private readonly executors = new Map<string, StateMachineExecutor>();
@@ -73,7 +76,12 @@ export class LocalRuntime {
     const account = options.account ?? '123456789012';
     const region = options.region ?? 'us-east-1';
     this.clock = new VirtualClock(options.startTime);
-    this.faults = new FaultInjector(options.seed);
+    this.names = appNames(app);
+    this.record.knownEvents = this.names.events;
+    this.faults = new FaultInjector(options.seed, {
+      targets: this.names.faultTargets,
+      tasks: this.names.tasks,
+    });
     this.hooks = activate({
       route: (call) => this.serveSdk(call),
       echoLogs: options.echoLogs ?? false,
@@ -144,6 +152,7 @@ export class LocalRuntime {
 
   /** Put events on a bus, as a client's `PutEvents` would. */
   public putEvents(entries: PutEventsEntry[]): ReturnType<EventRouter['put']> {
+    this.warnUndeclared(entries, 'test');
     const bus = this.app.eventBuses[0];
     return this.router.put(
       entries.map((e) => ({ EventBusName: bus, ...e })),
@@ -195,17 +204,41 @@ export class LocalRuntime {
   }
 
   private executor(ref: string): StateMachineExecutor {
-    const executor = this.executors.get(ref) ?? this.executors.get(ref.split(':').pop() ?? '');
+    const executor =
+      this.executors.get(ref) ??
+      this.executors.get(ref.split(':').pop() ?? '') ??
+      // The construct id (`Orders`, `FoodDelivery/Orders`) names the context it defines.
+      this.executors.get(ref.replace(/[^/]+$/, (id) => contextNameFromId(id)));
     if (!executor) {
-      const known = this.app.stateMachines
-        .map((m) => `${m.stackName}/${m.contextName ?? m.logicalId}`)
-        .join(', ');
+      const known = this.app.stateMachines.map(
+        (m) => `${m.stackName}/${m.contextName ?? m.logicalId}`,
+      );
+      const names = this.app.stateMachines.map((m) => m.contextName ?? m.logicalId);
       throw statesError(
         'StateMachineDoesNotExist',
-        `no state machine '${ref}' in the app (name it <stack>/<context> when several stacks have that context); it has ${known}`,
+        `no state machine '${ref}' in the app. ${suggestion(ref.split('/').pop()!, names)}` +
+          `Name a context (orders), its construct id (Orders), either after its stack (Stack/orders) when several stacks have it, a logical id or an ARN; the app has ${known.join(', ')}`,
       );
     }
     return executor;
+  }
+
+  /**
+   * An event from one of the app's contexts that the context does not
+   * declare is delivered, as EventBridge would, but recorded as a warning:
+   * it is most often a typo, and no rule of the app reacts to it.
+   */
+  private warnUndeclared(entries: PutEventsEntry[], by: string): void {
+    for (const entry of entries) {
+      const declared = entry?.Source ? this.names.declared.get(entry.Source) : undefined;
+      if (!declared || typeof entry.DetailType !== 'string' || declared.has(entry.DetailType))
+        continue;
+      this.record.warn(
+        this.clock.iso(),
+        `PutEvents by ${by}: ${entry.Source} does not declare '${entry.DetailType}'. ${suggestion(entry.DetailType, declared)}` +
+          `It declares ${[...declared].sort().join(', ')}.`,
+      );
+    }
   }
 
   private async dispatch(
@@ -231,6 +264,7 @@ export class LocalRuntime {
     const input = call.input as Record<string, any>;
     switch (`${call.service}.${call.action}`) {
       case 'EventBridge.PutEvents':
+        this.warnUndeclared(input.Entries ?? [], by);
         return this.router.put(input.Entries ?? [], by);
       case 'SFN.SendTaskSuccess':
         return this.sendTask(input.taskToken, (w) => w.resolve(JSON.parse(input.output)));

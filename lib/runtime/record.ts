@@ -1,3 +1,5 @@
+import { suggestion, UnknownNameError } from './names';
+
 /** An event put on a bus during a run. */
 export interface RecordedEvent {
   /** Order of recording, for a stable timeline when the clock did not move. */
@@ -70,6 +72,13 @@ export interface DeadLetter {
   readonly at: string;
 }
 
+/** Something in a run that is allowed but probably a mistake, such as an event its context does not declare. */
+export interface RecordedWarning {
+  readonly order: number;
+  readonly at: string;
+  readonly message: string;
+}
+
 /**
  * Everything that happened in a local run: events with the rules they
  * matched, executions with their transitions, handler invocations with their
@@ -81,6 +90,14 @@ export class RunRecord {
   public readonly allExecutions: RecordedExecution[] = [];
   public readonly invocations: RecordedInvocation[] = [];
   public readonly deadLetters: DeadLetter[] = [];
+  /** Warnings of the run, such as an event put with a detail-type its context does not declare. */
+  public readonly warnings: RecordedWarning[] = [];
+  /**
+   * The event names the app knows: {@link events} refuses any other name that
+   * no recorded event has, since filtering on a typo would find nothing and
+   * let a test pass. @internal
+   */
+  public knownEvents?: Set<string>;
   private sequence = 0;
 
   /** The next number in recording order. @internal */
@@ -90,6 +107,7 @@ export class RunRecord {
 
   /** Events, optionally only those with this `detail-type` (and correlation id). */
   public events(detailType?: string, correlationId?: string): RecordedEvent[] {
+    if (detailType !== undefined) this.checkEventName(detailType);
     return this.allEvents.filter(
       (e) =>
         (detailType === undefined || e.detailType === detailType) &&
@@ -120,6 +138,20 @@ export class RunRecord {
         (e) => (e.input as any)?.metadata?.correlationId === correlationId,
       ),
     };
+  }
+
+  /** Record a warning at the given time. @internal */
+  public warn(at: string, message: string): void {
+    this.warnings.push({ order: this.nextOrder(), at, message });
+  }
+
+  private checkEventName(detailType: string): void {
+    if (!this.knownEvents || this.knownEvents.has(detailType)) return;
+    if (this.allEvents.some((e) => e.detailType === detailType)) return;
+    throw new UnknownNameError(
+      `record.events('${detailType}'): no context of the app declares that event and no event of that type was recorded. ` +
+        `${suggestion(detailType, this.knownEvents)}Events: ${[...this.knownEvents].sort().join(', ')}.`,
+    );
   }
 
   /** @internal */
@@ -164,6 +196,9 @@ export class RunRecord {
       if (correlationId !== undefined && flow !== correlationId) continue;
       lines.push({ at: d.at, seq: d.order, text: `  ✖ dead letter in ${d.queue}: ${d.reason}` });
     }
+    if (correlationId === undefined)
+      for (const w of this.warnings)
+        lines.push({ at: w.at, seq: w.order, text: `  ⚠ ${w.message}` });
     return lines
       .sort((a, b) => a.at.localeCompare(b.at) || a.seq - b.seq)
       .map((l) => `${l.at.slice(11, 23)}  ${l.text}`)
