@@ -7,7 +7,7 @@ import { StateMachineExecutor, statesError, TokenWait } from './executor';
 import { FaultInjector, FaultSpec } from './faults';
 import { currentInvocation, LambdaHost } from './lambda-host';
 import { AppNames, appNames, suggestion } from './names';
-import { RecordedExecution, RunRecord } from './record';
+import { RecordedExecution, RecordOption, RunRecord } from './record';
 import { contextNameFromId } from '../context/domain-event';
 import { activate } from './process-hooks';
 import { SdkCall, UnsupportedCallError } from './sdk-interceptor';
@@ -24,6 +24,13 @@ export interface LocalRuntimeOptions {
   readonly echoLogs?: boolean;
   /** Seed of the fault injector's random generator. @default 42 */
   readonly seed?: number;
+  /**
+   * How much the record keeps. `'summary'` bounds the memory of long
+   * simulations: counts of everything (`record.summary()`) and, in full,
+   * only the flows that failed; see {@link RecordOption}.
+   * @default 'full' - every event, execution, invocation and log line
+   */
+  readonly record?: RecordOption;
 }
 
 /**
@@ -52,8 +59,8 @@ export class LocalRuntime {
     return LocalRuntime.fromAssembly(app.synth().directory, options);
   }
 
-  /** Everything that happened. */
-  public readonly record = new RunRecord();
+  /** Everything that happened (or, with a bounded record, its counts and the flows it keeps). */
+  public readonly record: RunRecord;
   /** The runtime's clock: only {@link advance} moves it. */
   public readonly clock: VirtualClock;
   /** Make handlers fail on purpose. */
@@ -73,6 +80,7 @@ export class LocalRuntime {
 
   constructor(app: LocalAppSpec, options: LocalRuntimeOptions = {}) {
     this.app = app;
+    this.record = new RunRecord(options.record);
     const account = options.account ?? '123456789012';
     const region = options.region ?? 'us-east-1';
     this.clock = new VirtualClock(options.startTime);
@@ -169,6 +177,7 @@ export class LocalRuntime {
       await new Promise((resolve) => setImmediate(resolve));
       idleRounds = this.active === 0 ? idleRounds + 1 : 0;
     }
+    this.record.compact();
     this.throwFailures();
   }
 

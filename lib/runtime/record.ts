@@ -1,4 +1,7 @@
 import { suggestion, UnknownNameError } from './names';
+import { FlowRetention, RecordOption, RunSummary } from './record-retention';
+
+export type { FinishedFlow, RecordOption, RecordRetention, RunSummary } from './record-retention';
 
 /** An event put on a bus during a run. */
 export interface RecordedEvent {
@@ -99,6 +102,25 @@ export class RunRecord {
    */
   public knownEvents?: Set<string>;
   private sequence = 0;
+  private readonly retention: FlowRetention;
+
+  /** @param option how much to keep; see {@link RecordOption}. @default 'full' */
+  constructor(option: RecordOption = 'full') {
+    this.retention = new FlowRetention(option);
+  }
+
+  /** Counts of the whole run: executions by status, events by type, invocations, dead letters. */
+  public summary(): RunSummary {
+    return this.retention.summary(this, this.warnings.length);
+  }
+
+  /**
+   * Drop the finished flows a bounded record does not keep (nothing for a
+   * full record). The runtime calls it whenever it settles. @internal
+   */
+  public compact(): void {
+    this.retention.compact(this);
+  }
 
   /** The next number in recording order. @internal */
   public nextOrder(): number {
@@ -147,10 +169,13 @@ export class RunRecord {
 
   private checkEventName(detailType: string): void {
     if (!this.knownEvents || this.knownEvents.has(detailType)) return;
-    if (this.allEvents.some((e) => e.detailType === detailType)) return;
+    const dropped = this.retention.droppedTypes;
+    if (dropped.has(detailType) || this.allEvents.some((e) => e.detailType === detailType)) return;
+    const candidates = new Set([...this.knownEvents, ...dropped]);
+    for (const e of this.allEvents) candidates.add(e.detailType);
     throw new UnknownNameError(
       `record.events('${detailType}'): no context of the app declares that event and no event of that type was recorded. ` +
-        `${suggestion(detailType, this.knownEvents)}Events: ${[...this.knownEvents].sort().join(', ')}.`,
+        `${suggestion(detailType, candidates)}Events: ${[...this.knownEvents].sort().join(', ')}.`,
     );
   }
 
