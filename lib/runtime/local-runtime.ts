@@ -152,7 +152,8 @@ export class LocalRuntime {
   /**
    * Start a workflow directly, as `StartExecution` would.
    *
-   * @param stateMachine the context name (`orders`), the state machine's logical id or its ARN
+   * @param stateMachine the context name (`orders`) or its construct id (`Orders`), either
+   * after its stack name (`Shop/orders`), the state machine's logical id or its ARN
    */
   public startExecution(stateMachine: string, input: unknown, name?: string): RecordedExecution {
     return this.executor(stateMachine).start(input, 'direct', name);
