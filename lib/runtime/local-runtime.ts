@@ -1,4 +1,5 @@
 import { Duration, Stage } from 'aws-cdk-lib';
+import { contextNameFromId } from '../context/domain-event';
 import { loadAssembly, LocalAppSpec, LocalRuleSpec, LocalRuleTarget } from './assembly';
 import { VirtualClock } from './clock';
 import { LocalDynamoDbTable } from './dynamodb-table';
@@ -8,7 +9,6 @@ import { FaultInjector, FaultSpec } from './faults';
 import { currentInvocation, LambdaHost } from './lambda-host';
 import { AppNames, appNames, suggestion } from './names';
 import { RecordedExecution, RecordOption, RunRecord } from './record';
-import { contextNameFromId } from '../context/domain-event';
 import { activate } from './process-hooks';
 import { SdkCall, UnsupportedCallError } from './sdk-interceptor';
 
@@ -220,14 +220,16 @@ export class LocalRuntime {
       // The construct id (`Orders`, `FoodDelivery/Orders`) names the context it defines.
       this.executors.get(ref.replace(/[^/]+$/, (id) => contextNameFromId(id)));
     if (!executor) {
-      const known = this.app.stateMachines.map(
-        (m) => `${m.stackName}/${m.contextName ?? m.logicalId}`,
+      const known = this.app.stateMachines
+        .map((m) => `${m.stackName}/${m.contextName ?? m.logicalId}`)
+        .join(', ');
+      const guess = suggestion(
+        ref.split('/').pop()!,
+        this.app.stateMachines.map((m) => m.contextName ?? m.logicalId),
       );
-      const names = this.app.stateMachines.map((m) => m.contextName ?? m.logicalId);
       throw statesError(
         'StateMachineDoesNotExist',
-        `no state machine '${ref}' in the app. ${suggestion(ref.split('/').pop()!, names)}` +
-          `Name a context (orders), its construct id (Orders), either after its stack (Stack/orders) when several stacks have it, a logical id or an ARN; the app has ${known.join(', ')}`,
+        `no state machine '${ref}' in the app (name it <stack>/<context> when several stacks have that context); it has ${known}. ${guess}`.trimEnd(),
       );
     }
     return executor;

@@ -161,7 +161,10 @@ describe('startExecution', () => {
     const error = errorOf(() => runtime.startExecution('Ordrs', order('x')));
 
     expect(error.name).toBe('StateMachineDoesNotExist');
-    expect(error.message).toMatch(/^no state machine 'Ordrs' in the app\. Did you mean 'orders'\?/);
+    expect(error.message).toMatch(
+      /^no state machine 'Ordrs' in the app \(name it <stack>\/<context>/,
+    );
     expect(error.message).toContain('FoodDelivery/notifications');
+    expect(error.message).toMatch(/Did you mean 'orders'\?$/);
   });
 });
