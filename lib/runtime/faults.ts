@@ -1,3 +1,5 @@
+import { suggestion, UnknownNameError } from './names';
+
 /** A fault to inject into a handler. */
 export interface FaultSpec {
   /** The error name the handler fails with (`Lambda.ServiceException`, `PaymentDeclined`). */
@@ -30,12 +32,26 @@ export class FaultInjector {
   private readonly faults = new Map<string, ActiveFault[]>();
   private seed: number;
 
-  constructor(seed = 42) {
+  /**
+   * @param known the names of the app's handlers: a fault on any other name
+   * would never fire and let a test pass without testing anything, so it is
+   * refused. @default - any name is accepted
+   */
+  constructor(
+    seed = 42,
+    private readonly known?: { readonly targets: Set<string>; readonly tasks: string[] },
+  ) {
     this.seed = seed;
   }
 
   /** Make the handler known as `target` fail as `spec` says. */
   public inject(target: string, spec: FaultSpec): void {
+    if (this.known && !this.known.targets.has(target)) {
+      throw new UnknownNameError(
+        `injectFault('${target}'): no handler of the app has that name. ${suggestion(target, this.known.targets)}` +
+          `Tasks: ${this.known.tasks.join(', ')} (a function's logical id or construct path works too).`,
+      );
+    }
     if (spec.probability !== undefined && (spec.probability < 0 || spec.probability > 1)) {
       throw new Error(`fault probability must be between 0 and 1, got ${spec.probability}`);
     }

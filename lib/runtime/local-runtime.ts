@@ -1,4 +1,5 @@
 import { Duration, Stage } from 'aws-cdk-lib';
+import { contextNameFromId } from '../context/domain-event';
 import { loadAssembly, LocalAppSpec, LocalRuleSpec, LocalRuleTarget } from './assembly';
 import { VirtualClock } from './clock';
 import { LocalDynamoDbTable } from './dynamodb-table';
@@ -6,7 +7,8 @@ import { EventRouter, PutEventsEntry } from './event-router';
 import { StateMachineExecutor, statesError, TokenWait } from './executor';
 import { FaultInjector, FaultSpec } from './faults';
 import { currentInvocation, LambdaHost } from './lambda-host';
-import { RecordedExecution, RunRecord } from './record';
+import { AppNames, appNames, suggestion } from './names';
+import { RecordedExecution, RecordOption, RunRecord } from './record';
 import { activate } from './process-hooks';
 import { SdkCall, UnsupportedCallError } from './sdk-interceptor';
 
@@ -22,6 +24,13 @@ export interface LocalRuntimeOptions {
   readonly echoLogs?: boolean;
   /** Seed of the fault injector's random generator. @default 42 */
   readonly seed?: number;
+  /**
+   * How much the record keeps. `'summary'` bounds the memory of long
+   * simulations: counts of everything (`record.summary()`) and, in full,
+   * only the flows that failed; see {@link RecordOption}.
+   * @default 'full' - every event, execution, invocation and log line
+   */
+  readonly record?: RecordOption;
 }
 
 /**
@@ -50,8 +59,8 @@ export class LocalRuntime {
     return LocalRuntime.fromAssembly(app.synth().directory, options);
   }
 
-  /** Everything that happened. */
-  public readonly record = new RunRecord();
+  /** Everything that happened (or, with a bounded record, its counts and the flows it keeps). */
+  public readonly record: RunRecord;
   /** The runtime's clock: only {@link advance} moves it. */
   public readonly clock: VirtualClock;
   /** Make handlers fail on purpose. */
@@ -59,6 +68,7 @@ export class LocalRuntime {
   /** What was loaded from the assembly. */
   public readonly app: LocalAppSpec;
 
+  private readonly names: AppNames;
   private readonly host: LambdaHost;
   private readonly router: EventRouter;
   private readonly executors = new Map<string, StateMachineExecutor>();
@@ -70,10 +80,16 @@ export class LocalRuntime {
 
   constructor(app: LocalAppSpec, options: LocalRuntimeOptions = {}) {
     this.app = app;
+    this.record = new RunRecord(options.record);
     const account = options.account ?? '123456789012';
     const region = options.region ?? 'us-east-1';
     this.clock = new VirtualClock(options.startTime);
-    this.faults = new FaultInjector(options.seed);
+    this.names = appNames(app);
+    this.record.knownEvents = this.names.events;
+    this.faults = new FaultInjector(options.seed, {
+      targets: this.names.faultTargets,
+      tasks: this.names.tasks,
+    });
     this.hooks = activate({
       route: (call) => this.serveSdk(call),
       echoLogs: options.echoLogs ?? false,
@@ -136,7 +152,8 @@ export class LocalRuntime {
   /**
    * Start a workflow directly, as `StartExecution` would.
    *
-   * @param stateMachine the context name (`orders`), the state machine's logical id or its ARN
+   * @param stateMachine the context name (`orders`) or its construct id (`Orders`), either
+   * after its stack name (`Shop/orders`), the state machine's logical id or its ARN
    */
   public startExecution(stateMachine: string, input: unknown, name?: string): RecordedExecution {
     return this.executor(stateMachine).start(input, 'direct', name);
@@ -144,6 +161,7 @@ export class LocalRuntime {
 
   /** Put events on a bus, as a client's `PutEvents` would. */
   public putEvents(entries: PutEventsEntry[]): ReturnType<EventRouter['put']> {
+    this.warnUndeclared(entries, 'test');
     const bus = this.app.eventBuses[0];
     return this.router.put(
       entries.map((e) => ({ EventBusName: bus, ...e })),
@@ -160,6 +178,7 @@ export class LocalRuntime {
       await new Promise((resolve) => setImmediate(resolve));
       idleRounds = this.active === 0 ? idleRounds + 1 : 0;
     }
+    this.record.compact();
     this.throwFailures();
   }
 
@@ -195,17 +214,43 @@ export class LocalRuntime {
   }
 
   private executor(ref: string): StateMachineExecutor {
-    const executor = this.executors.get(ref) ?? this.executors.get(ref.split(':').pop() ?? '');
+    const executor =
+      this.executors.get(ref) ??
+      this.executors.get(ref.split(':').pop() ?? '') ??
+      // The construct id (`Orders`, `FoodDelivery/Orders`) names the context it defines.
+      this.executors.get(ref.replace(/[^/]+$/, (id) => contextNameFromId(id)));
     if (!executor) {
       const known = this.app.stateMachines
         .map((m) => `${m.stackName}/${m.contextName ?? m.logicalId}`)
         .join(', ');
+      const guess = suggestion(
+        ref.split('/').pop()!,
+        this.app.stateMachines.map((m) => m.contextName ?? m.logicalId),
+      );
       throw statesError(
         'StateMachineDoesNotExist',
-        `no state machine '${ref}' in the app (name it <stack>/<context> when several stacks have that context); it has ${known}`,
+        `no state machine '${ref}' in the app (name it <stack>/<context> when several stacks have that context); it has ${known}. ${guess}`.trimEnd(),
       );
     }
     return executor;
+  }
+
+  /**
+   * An event from one of the app's contexts that the context does not
+   * declare is delivered, as EventBridge would, but recorded as a warning:
+   * it is most often a typo, and no rule of the app reacts to it.
+   */
+  private warnUndeclared(entries: PutEventsEntry[], by: string): void {
+    for (const entry of entries) {
+      const declared = entry?.Source ? this.names.declared.get(entry.Source) : undefined;
+      if (!declared || typeof entry.DetailType !== 'string' || declared.has(entry.DetailType))
+        continue;
+      this.record.warn(
+        this.clock.iso(),
+        `PutEvents by ${by}: ${entry.Source} does not declare '${entry.DetailType}'. ${suggestion(entry.DetailType, declared)}` +
+          `It declares ${[...declared].sort().join(', ')}.`,
+      );
+    }
   }
 
   private async dispatch(
@@ -231,6 +276,7 @@ export class LocalRuntime {
     const input = call.input as Record<string, any>;
     switch (`${call.service}.${call.action}`) {
       case 'EventBridge.PutEvents':
+        this.warnUndeclared(input.Entries ?? [], by);
         return this.router.put(input.Entries ?? [], by);
       case 'SFN.SendTaskSuccess':
         return this.sendTask(input.taskToken, (w) => w.resolve(JSON.parse(input.output)));

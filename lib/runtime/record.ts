@@ -1,3 +1,8 @@
+import { suggestion, UnknownNameError } from './names';
+import { FlowRetention, RecordOption, RunSummary } from './record-retention';
+
+export type { FinishedFlow, RecordOption, RecordRetention, RunSummary } from './record-retention';
+
 /** An event put on a bus during a run. */
 export interface RecordedEvent {
   /** Order of recording, for a stable timeline when the clock did not move. */
@@ -70,6 +75,13 @@ export interface DeadLetter {
   readonly at: string;
 }
 
+/** Something in a run that is allowed but probably a mistake, such as an event its context does not declare. */
+export interface RecordedWarning {
+  readonly order: number;
+  readonly at: string;
+  readonly message: string;
+}
+
 /**
  * Everything that happened in a local run: events with the rules they
  * matched, executions with their transitions, handler invocations with their
@@ -81,7 +93,34 @@ export class RunRecord {
   public readonly allExecutions: RecordedExecution[] = [];
   public readonly invocations: RecordedInvocation[] = [];
   public readonly deadLetters: DeadLetter[] = [];
+  /** Warnings of the run, such as an event put with a detail-type its context does not declare. */
+  public readonly warnings: RecordedWarning[] = [];
+  /**
+   * The event names the app knows: {@link events} refuses any other name that
+   * no recorded event has, since filtering on a typo would find nothing and
+   * let a test pass. @internal
+   */
+  public knownEvents?: Set<string>;
   private sequence = 0;
+  private readonly retention: FlowRetention;
+
+  /** @param option how much to keep; see {@link RecordOption}. @default 'full' */
+  constructor(option: RecordOption = 'full') {
+    this.retention = new FlowRetention(option);
+  }
+
+  /** Counts of the whole run: executions by status, events by type, invocations, dead letters. */
+  public summary(): RunSummary {
+    return this.retention.summary(this, this.warnings.length);
+  }
+
+  /**
+   * Drop the finished flows a bounded record does not keep (nothing for a
+   * full record). The runtime calls it whenever it settles. @internal
+   */
+  public compact(): void {
+    this.retention.compact(this);
+  }
 
   /** The next number in recording order. @internal */
   public nextOrder(): number {
@@ -90,6 +129,7 @@ export class RunRecord {
 
   /** Events, optionally only those with this `detail-type` (and correlation id). */
   public events(detailType?: string, correlationId?: string): RecordedEvent[] {
+    if (detailType !== undefined) this.checkEventName(detailType);
     return this.allEvents.filter(
       (e) =>
         (detailType === undefined || e.detailType === detailType) &&
@@ -120,6 +160,23 @@ export class RunRecord {
         (e) => (e.input as any)?.metadata?.correlationId === correlationId,
       ),
     };
+  }
+
+  /** Record a warning at the given time. @internal */
+  public warn(at: string, message: string): void {
+    this.warnings.push({ order: this.nextOrder(), at, message });
+  }
+
+  private checkEventName(detailType: string): void {
+    if (!this.knownEvents || this.knownEvents.has(detailType)) return;
+    const dropped = this.retention.droppedTypes;
+    if (dropped.has(detailType) || this.allEvents.some((e) => e.detailType === detailType)) return;
+    const candidates = new Set([...this.knownEvents, ...dropped]);
+    for (const e of this.allEvents) candidates.add(e.detailType);
+    throw new UnknownNameError(
+      `record.events('${detailType}'): no context of the app declares that event and no event of that type was recorded. ` +
+        `${suggestion(detailType, candidates)}Events: ${[...this.knownEvents].sort().join(', ')}.`,
+    );
   }
 
   /** @internal */
@@ -164,6 +221,9 @@ export class RunRecord {
       if (correlationId !== undefined && flow !== correlationId) continue;
       lines.push({ at: d.at, seq: d.order, text: `  ✖ dead letter in ${d.queue}: ${d.reason}` });
     }
+    if (correlationId === undefined)
+      for (const w of this.warnings)
+        lines.push({ at: w.at, seq: w.order, text: `  ⚠ ${w.message}` });
     return lines
       .sort((a, b) => a.at.localeCompare(b.at) || a.seq - b.seq)
       .map((l) => `${l.at.slice(11, 23)}  ${l.text}`)

@@ -468,4 +468,66 @@ describe('food delivery, end to end', () => {
       expect(mermaid).not.toContain('OrderRejected');
     });
   });
+
+  describe('a long simulation with a bounded record', () => {
+    let bounded: LocalRuntime;
+    beforeEach(() => {
+      bounded = LocalRuntime.fromAssembly(assemblyDir, {
+        startTime: new Date(START),
+        record: 'summary',
+      });
+    });
+    afterEach(() => bounded.dispose());
+
+    it('counts every order and keeps only the failed ones in full', async () => {
+      for (let i = 0; i < 30; i++) {
+        bounded.startExecution('orders', {
+          metadata: { correlationId: `long-${i}` },
+          data: {
+            orderId: `long-${i}`,
+            customerId: 'c',
+            restaurantId: 'luigis-pizza',
+            items: i % 10 === 0 ? [] : PIZZA, // 3 invalid orders
+          },
+        });
+        if (i % 10 === 9) await bounded.settle();
+      }
+
+      const summary = bounded.record.summary();
+      // Each good order runs 4 workflows: orders, restaurants, notifications, promotions.
+      expect(summary.executions).toEqual({
+        total: 27 * 4 + 3,
+        SUCCEEDED: 27 * 4,
+        FAILED: 3,
+        RUNNING: 0,
+        TIMED_OUT: 0,
+        ABORTED: 0,
+      });
+      expect(summary.events.byType.VoucherIssued).toBe(27);
+      expect(summary.flows).toEqual({ kept: 3, dropped: 27 });
+      expect(bounded.record.allExecutions.map((e) => [e.input, e.status])).toEqual(
+        [0, 10, 20].map((i) => [
+          expect.objectContaining({ metadata: { correlationId: `long-${i}` } }),
+          'FAILED',
+        ]),
+      );
+      expect(bounded.record.events('VoucherIssued')).toEqual([]);
+      expect(bounded.record.flow('long-10').executions[0].transitions.length).toBeGreaterThan(0);
+    });
+
+    it('keeps an order that waits until it ends', async () => {
+      bounded.startExecution('orders', {
+        metadata: { correlationId: 'long-wait' },
+        data: { orderId: 'long-wait', customerId: 'c', restaurantId: 'sushi-zen', items: PIZZA },
+      });
+      await bounded.settle();
+      expect(bounded.record.executions('orders').map((e) => e.status)).toEqual(['RUNNING']);
+      expect(bounded.record.events('RestaurantNotified', 'long-wait')).toHaveLength(1);
+
+      await bounded.advance(Duration.minutes(11));
+      expect(bounded.record.executions('orders')).toEqual([]);
+      expect(bounded.record.summary().events.byType.OrderTimedOut).toBe(1);
+      expect(bounded.record.summary().flows).toEqual({ kept: 0, dropped: 1 });
+    });
+  });
 });

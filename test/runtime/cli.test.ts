@@ -209,6 +209,140 @@ describe('cdk-ensemble run', () => {
     ]);
   });
 
+  describe('--event and --start in one run', () => {
+    const answer = (id: string) =>
+      inputFile(`answer-${id}.json`, {
+        Source: 'food.restaurants',
+        DetailType: 'OrderAccepted',
+        Detail: {
+          metadata: { eventId: `evt-${id}`, correlationId: id },
+          data: { orderId: id, etaMinutes: 15 },
+        },
+      });
+    // sushi-zen never answers on its own: only the event given on the command line accepts the order.
+    const silentOrder = (id: string) =>
+      inputFile(`order-${id}.json`, {
+        metadata: { correlationId: id },
+        data: {
+          orderId: id,
+          customerId: 'c',
+          restaurantId: 'sushi-zen',
+          items: [{ name: 'maki', quantity: 1, unitPrice: 6 }],
+        },
+      });
+
+    it.each([
+      [
+        'an early answer, then the order',
+        (id: string) => ['--event', answer(id), '--start', 'orders', '--input', silentOrder(id)],
+        true,
+      ],
+      [
+        'the order, then its answer',
+        (id: string) => ['--start', 'orders', '--input', silentOrder(id), '--event', answer(id)],
+        false,
+      ],
+    ])('applies them in the order given: %s', async (_, args, eventFirst) => {
+      const id = `cli-both-${eventFirst ? 'early' : 'late'}`;
+      const result = await run(...args(id), '--json');
+
+      expect(result.err).toEqual([]);
+      expect(result.code).toBe(0);
+      const record = parseJson(result);
+      const orders = record.executions.filter((e) => e.contextName === 'orders');
+      expect(orders.map((e) => e.status)).toEqual(['SUCCEEDED']);
+      const answered = record.events.find((e) => e.publishedBy === 'test')!;
+      expect(answered.detailType).toBe('OrderAccepted');
+      expect(answered.order < orders[0].startOrder).toBe(eventFirst);
+      expect(record.events.map((e) => e.detailType)).toContain('OrderCompleted');
+    });
+  });
+
+  it('shows a warning for an event its context does not declare, in the timeline and the JSON', async () => {
+    const file = inputFile('typo-event.json', {
+      Source: 'food.restaurants',
+      DetailType: 'OrderAccepteed',
+      Detail: { metadata: { correlationId: 'typo-1' }, data: { orderId: 'typo-1' } },
+    });
+    const result = await run('--event', file);
+
+    expect(result.code).toBe(0);
+    expect(result.text).toContain(
+      "⚠ PutEvents by test: food.restaurants does not declare 'OrderAccepteed'. Did you mean 'OrderAccepted'?",
+    );
+    expect(result.out.at(-1)).toMatch(/, 0 dead letters, 1 warning$/);
+    const record = parseJson(await run('--event', file, '--json')) as { warnings?: unknown[] };
+    expect(record.warnings).toEqual([
+      expect.objectContaining({ message: expect.stringContaining("'OrderAccepteed'") }),
+    ]);
+  });
+
+  describe('--record summary', () => {
+    it('keeps only the counts of an order that completed', async () => {
+      const result = await run(
+        '--start',
+        'orders',
+        '--input',
+        ORDER,
+        '--record',
+        'summary',
+        '--json',
+      );
+
+      expect(result.code).toBe(0);
+      const record = parseJson(result) as ReturnType<typeof parseJson> & { summary: any };
+      expect(record.executions).toEqual([]);
+      expect(record.events).toEqual([]);
+      expect(record.summary.executions).toMatchObject({ total: 4, SUCCEEDED: 4 });
+      expect(record.summary.events.byType.VoucherIssued).toBe(1);
+      expect(record.summary.flows).toEqual({ kept: 0, dropped: 1 });
+    });
+
+    it('keeps a failed order in full and still exits 1', async () => {
+      const failing = inputFile('summary-empty-order.json', {
+        customerId: 'c',
+        restaurantId: 'luigis-pizza',
+        items: [],
+      });
+      const result = await run('--start', 'orders', '--input', failing, '--record', 'summary');
+
+      expect(result.code).toBe(1);
+      expect(result.text).toMatch(/orders workflow FAILED InvalidOrder/);
+      expect(summaryOf(result)).toEqual({ failed: 1, waiting: 0, deadLetters: 0 });
+    });
+
+    it('refuses another mode: exit 2', async () => {
+      const result = await run('--start', 'orders', '--input', ORDER, '--record', 'some');
+
+      expect(result.code).toBe(2);
+      expect(result.err[0]).toMatch(
+        /--record <mode>' argument 'some' is invalid\. Allowed choices are full, summary/,
+      );
+    });
+  });
+
+  describe('a cloud assembly file that is not JSON', () => {
+    function brokenAssembly(name: string, file: (dir: string) => string): string {
+      const dir = path.join(tmp, name);
+      fs.cpSync(assemblyDir, dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, file(dir)), '{ "truncated": ');
+      return dir;
+    }
+
+    it.each([
+      ['manifest.json', () => 'manifest.json'],
+      ['FoodDelivery.template.json', () => 'FoodDelivery.template.json'],
+    ])('is named: %s, exit 2', async (name, file) => {
+      const dir = brokenAssembly(`broken-${name}`, file);
+      const result = await cli(['run', '--app', dir, '--start', 'orders', '--input', ORDER]);
+
+      expect(result.code).toBe(2);
+      expect(result.out).toEqual([]);
+      expect(result.err[0]).toContain(`cdk-ensemble: ${path.join(dir, name)} is not valid JSON (`);
+      expect(result.err[0]).toContain("run 'npx cdk synth' again");
+    });
+  });
+
   describe('a restaurant that never answers', () => {
     let silentOrder: string;
     beforeAll(() => {
@@ -393,6 +527,56 @@ describe('cdk-ensemble run', () => {
         /entry 0 needs Source, DetailType and Detail \(got nothing\)/,
       ],
       [
+        'the input is an envelope without a correlationId',
+        () => [
+          'run',
+          '--app',
+          assemblyDir,
+          '--start',
+          'orders',
+          '--input',
+          inputFile('no-correlation.json', {
+            metadata: { eventId: 'e-1' },
+            data: JSON.parse(fs.readFileSync(ORDER, 'utf8')),
+          }),
+        ],
+        /--input .*no-correlation\.json: the envelope has no metadata\.correlationId; add one \("metadata": \{"correlationId": "order-1"\}\)/,
+      ],
+      [
+        'an --input comes without --start',
+        () => ['run', '--app', assemblyDir, '--event', ACCEPTED_EVENT, '--input', ORDER],
+        /--input goes with --start <context>/,
+      ],
+      [
+        "an event's Detail is not valid JSON",
+        () => [
+          'run',
+          '--app',
+          assemblyDir,
+          '--event',
+          inputFile('bad-detail.json', [
+            { Source: 'food.restaurants', DetailType: 'OrderAccepted', Detail: '{}' },
+            { Source: 'food.restaurants', DetailType: 'OrderAccepted', Detail: '{ not json' },
+          ]),
+        ],
+        /--event .*bad-detail\.json: entry 1: Detail is not valid JSON/,
+      ],
+      [
+        "an event's Detail is not a JSON object",
+        () => [
+          'run',
+          '--app',
+          assemblyDir,
+          '--event',
+          inputFile('array-detail.json', {
+            Source: 'food.restaurants',
+            DetailType: 'OrderAccepted',
+            Detail: '[1, 2]',
+          }),
+        ],
+        /--event .*array-detail\.json: entry 0: Detail must be a JSON object, got an array/,
+      ],
+      [
         '--advance is not a duration',
         () => [
           'run',
@@ -414,7 +598,10 @@ describe('cdk-ensemble run', () => {
       expect(result.out).toEqual([]);
       expect(result.err[0]).toMatch(/^cdk-ensemble: /);
       expect(result.err[0]).toMatch(message);
-      expect(result.err[1]).toContain('Usage: cdk-ensemble run');
+      // The usage of run, or of the whole program for an unknown command.
+      expect(result.err[1]).toMatch(
+        argv()[0] === 'run' ? /Usage: cdk-ensemble run / : /Usage: cdk-ensemble /,
+      );
     });
 
     it('checks --advance before loading the assembly', async () => {
@@ -433,27 +620,56 @@ describe('cdk-ensemble run', () => {
     });
   });
 
-  it.each([[[]], [['help']], [['--help']], [['-h']]])(
-    'prints the usage for %j and exits 0',
-    async (argv) => {
-      const result = await cli(argv);
+  describe('help and version', () => {
+    const VERSION = (require('../../package.json') as { version: string }).version;
+    const RUN_FLAGS = [
+      '--app',
+      '--start',
+      '--input',
+      '--event',
+      '--advance',
+      '--diagram',
+      '--json',
+    ];
 
-      expect(result.code).toBe(0);
-      expect(result.err).toEqual([]);
-      expect(result.out).toHaveLength(1);
-      expect(result.out[0]).toMatch(/^Usage: cdk-ensemble run /);
-      for (const flag of [
-        '--app',
-        '--start',
-        '--input',
-        '--event',
-        '--advance',
-        '--diagram',
-        '--json',
-      ])
-        expect(result.out[0]).toContain(flag);
-    },
-  );
+    it.each([[[]], [['help']], [['--help']], [['-h']]])(
+      'prints the commands for %j and exits 0',
+      async (argv) => {
+        const result = await cli(argv);
+
+        expect(result.code).toBe(0);
+        expect(result.err).toEqual([]);
+        expect(result.out).toHaveLength(1);
+        expect(result.out[0]).toMatch(/^Usage: cdk-ensemble \[options\] \[command\]/);
+        expect(result.out[0]).toMatch(/\n {2}run \[options\] +Run a synthesized app locally/);
+        expect(result.out[0]).toContain('--version');
+      },
+    );
+
+    it.each([[['run', '--help']], [['run', '-h']], [['help', 'run']]])(
+      'prints the options of run for %j and exits 0',
+      async (argv) => {
+        const result = await cli(argv);
+
+        expect(result.code).toBe(0);
+        expect(result.err).toEqual([]);
+        expect(result.out).toHaveLength(1);
+        expect(result.out[0]).toMatch(/^Usage: cdk-ensemble run \[options\]/);
+        for (const flag of [...RUN_FLAGS, '--help', '--version'])
+          expect(result.out[0]).toContain(flag);
+        expect(result.out[0]).toContain('Exit codes: 0');
+      },
+    );
+
+    it.each([[['--version']], [['-V']], [['run', '--version']]])(
+      'prints the version for %j and exits 0',
+      async (argv) => {
+        const result = await cli(argv);
+
+        expect(result).toMatchObject({ code: 0, out: [VERSION], err: [] });
+      },
+    );
+  });
 });
 
 describe('parseDuration', () => {

@@ -1,4 +1,9 @@
-import { RecordedEvent, RecordedExecution, RunRecord } from '../../lib/runtime/record';
+import {
+  RecordedEvent,
+  RecordedExecution,
+  RecordOption,
+  RunRecord,
+} from '../../lib/runtime/record';
 
 const at = (seconds: number, ms = 0) =>
   new Date(Date.UTC(2026, 0, 1, 12, 0, seconds, ms)).toISOString();
@@ -41,8 +46,8 @@ function addExecution(
 const flowDetail = (correlationId: string) => ({ metadata: { correlationId }, data: {} });
 
 /** Two flows: c-1 places and pays an order, c-2 places one whose payment fails. */
-function sampleRecord() {
-  const record = new RunRecord();
+function sampleRecord(option?: RecordOption) {
+  const record = new RunRecord(option);
   const orders1 = addExecution(record, {
     executionArn: 'arn:exec:orders:1',
     stateMachine: 'OrdersWorkflow',
@@ -441,5 +446,126 @@ describe('RunRecord', () => {
         'sequenceDiagram\n  participant kitchen as kitchen\n  participant Bus as Domain event bus\n',
       );
     });
+  });
+});
+
+describe('a bounded record', () => {
+  /** The sample (c-1 succeeded, c-2 failed with a dead letter), c-3 still running, and invocations. */
+  function longRun(option?: RecordOption): RunRecord {
+    const record = sampleRecord(option);
+    addExecution(record, {
+      executionArn: 'arn:exec:orders:3',
+      stateMachine: 'OrdersWorkflow',
+      contextName: 'orders',
+      input: { metadata: { correlationId: 'c-3' } },
+    });
+    addEvent(record, {
+      source: 'shop.orders',
+      detailType: 'OrderPlaced',
+      detail: flowDetail('c-3'),
+    });
+    const invoke = (functionId: string, input: unknown, error?: string) =>
+      record.addInvocation({
+        functionId,
+        at: at(0),
+        input,
+        logs: ['a log line'],
+        error: error ? { name: error, message: 'no' } : undefined,
+      });
+    invoke('PlaceOrder', { metadata: { correlationId: 'c-1' }, data: {} });
+    invoke('Resumer', { detail: { metadata: { correlationId: 'c-2' } } }, 'PaymentFailed');
+    invoke('Audit', {});
+    return record;
+  }
+
+  const kept = (record: RunRecord) => ({
+    executions: record.allExecutions.map((e) => e.executionArn),
+    events: record.allEvents.map((e) => e.id),
+    invocations: record.invocations.map((i) => i.functionId),
+    deadLetters: record.deadLetters.length,
+  });
+
+  it('keeps everything by default', () => {
+    const record = longRun();
+    const before = kept(record);
+    record.compact();
+
+    expect(kept(record)).toEqual(before);
+    expect(before.executions).toHaveLength(4);
+  });
+
+  it.each<[string, RecordOption]>([
+    ['summary', 'summary'],
+    ["{ keep: 'failed' }", { keep: 'failed' }],
+  ])('with %s keeps in full the flows that failed and those still running', (_, option) => {
+    const record = longRun(option);
+    record.compact();
+
+    expect(kept(record)).toEqual({
+      executions: ['arn:exec:orders:2', 'arn:exec:orders:3'],
+      events: ['e-3', 'e-4'],
+      invocations: ['Resumer'],
+      deadLetters: 1,
+    });
+  });
+
+  it("with { keep: 'none' } keeps the flows still running and the dead letters", () => {
+    const record = longRun({ keep: 'none' });
+    record.compact();
+
+    expect(kept(record)).toEqual({
+      executions: ['arn:exec:orders:3'],
+      events: ['e-4'],
+      invocations: [],
+      deadLetters: 1,
+    });
+  });
+
+  it('keeps the flows that a predicate picks, and tells it what each flow did', () => {
+    const seen: [string, boolean, number, number][] = [];
+    const record = longRun({
+      keep: (flow) => {
+        seen.push([flow.correlationId, flow.failed, flow.executions.length, flow.events.length]);
+        return flow.correlationId === 'c-1';
+      },
+    });
+    record.compact();
+
+    expect(seen).toEqual([
+      ['c-1', false, 2, 2],
+      ['c-2', true, 1, 1],
+    ]);
+    expect(kept(record)).toEqual({
+      executions: ['arn:exec:orders:1', 'arn:exec:payments:1', 'arn:exec:orders:3'],
+      events: ['e-1', 'e-2', 'e-4'],
+      invocations: ['PlaceOrder'],
+      deadLetters: 1,
+    });
+  });
+
+  it('counts the whole run in its summary, dropped flows included', () => {
+    const record = longRun({ keep: 'none' });
+    const counts = {
+      executions: { total: 4, RUNNING: 1, SUCCEEDED: 2, FAILED: 1, TIMED_OUT: 0, ABORTED: 0 },
+      events: { total: 4, byType: { OrderPlaced: 3, PaymentTaken: 1 } },
+      invocations: { total: 3, failed: 1 },
+      deadLetters: 1,
+      warnings: 0,
+    };
+    expect(record.summary()).toEqual({ ...counts, flows: { kept: 0, dropped: 0 } });
+
+    record.compact();
+    expect(record.summary()).toEqual({ ...counts, flows: { kept: 0, dropped: 2 } });
+    record.compact(); // judging again counts nothing twice
+    expect(record.summary()).toEqual({ ...counts, flows: { kept: 0, dropped: 2 } });
+  });
+
+  it('still knows the event types it dropped when asked for them', () => {
+    const record = longRun('summary');
+    record.knownEvents = new Set(['OrderPlaced']);
+    record.compact();
+
+    expect(record.events('PaymentTaken')).toEqual([]);
+    expect(() => record.events('PaymentTakn')).toThrow(/Did you mean 'PaymentTaken'\?/);
   });
 });
