@@ -1,4 +1,5 @@
 import { Duration, Stage } from 'aws-cdk-lib';
+import { Activity, StalledError } from './activity';
 import { loadAssembly, LocalAppSpec, LocalRuleSpec, LocalRuleTarget } from './assembly';
 import { VirtualClock } from './clock';
 import { LocalDynamoDbTable } from './dynamodb-table';
@@ -22,6 +23,14 @@ export interface LocalRuntimeOptions {
   readonly echoLogs?: boolean;
   /** Seed of the fault injector's random generator. @default 42 */
   readonly seed?: number;
+  /**
+   * How long `settle()` and `advance()` wait while work is pending but nothing
+   * moves (no state entered, no invocation answered, no event delivered)
+   * before they fail with `LocalRuntime.Stalled`, naming what is pending.
+   *
+   * @default Duration.seconds(3)
+   */
+  readonly stallTimeout?: Duration;
 }
 
 /**
@@ -65,7 +74,8 @@ export class LocalRuntime {
   private readonly tables = new Map<string, LocalDynamoDbTable>();
   private readonly tokens = new Map<string, TokenWait>();
   private readonly hooks: ReturnType<typeof activate>;
-  private active = 0;
+  private readonly activity = new Activity();
+  private readonly stallMs: number;
   private readonly failures: Error[] = [];
 
   constructor(app: LocalAppSpec, options: LocalRuntimeOptions = {}) {
@@ -73,6 +83,7 @@ export class LocalRuntime {
     const account = options.account ?? '123456789012';
     const region = options.region ?? 'us-east-1';
     this.clock = new VirtualClock(options.startTime);
+    this.stallMs = (options.stallTimeout ?? Duration.seconds(3)).toMilliseconds();
     this.faults = new FaultInjector(options.seed);
     this.hooks = activate({
       route: (call) => this.serveSdk(call),
@@ -102,16 +113,10 @@ export class LocalRuntime {
       clock: this.clock,
       record: this.record,
       invokeFunction: (ref: string, payload: unknown, cause: string) =>
-        this.host.invoke(ref, payload, cause),
+        this.host.invoke(ref, payload, cause).finally(() => this.activity.moved()),
       putEvents: (entries: unknown[], by: string) =>
         this.router.put(entries as PutEventsEntry[], by),
-      busy: () => this.busy(),
-      pause: () => {
-        this.active--;
-        return () => {
-          this.active++;
-        };
-      },
+      activity: this.activity,
     };
     const contexts = new Map<string, number>();
     for (const machine of app.stateMachines) {
@@ -156,9 +161,19 @@ export class LocalRuntime {
    * waiting (for an event or for time to pass), every event delivered.
    */
   public async settle(): Promise<void> {
+    let progress = this.activity.progress;
+    let movedAt = performance.now();
     for (let idleRounds = 0; idleRounds < 3;) {
       await new Promise((resolve) => setImmediate(resolve));
-      idleRounds = this.active === 0 ? idleRounds + 1 : 0;
+      idleRounds = this.activity.idle ? idleRounds + 1 : 0;
+      if (this.activity.progress !== progress) {
+        progress = this.activity.progress;
+        movedAt = performance.now();
+      } else if (idleRounds === 0 && performance.now() - movedAt > this.stallMs) {
+        throw new StalledError(
+          `the local runtime made no progress for ${this.stallMs} ms and is not idle: ${this.activity.describeBusy()}. A handler may await something that never comes (a promise never settled, a network call); fix the handler, or raise stallTimeout if it is only slow.`,
+        );
+      }
     }
     this.throwFailures();
   }
@@ -246,7 +261,7 @@ export class LocalRuntime {
           by,
           input.name,
         );
-        return { executionArn: execution.executionArn, startDate: new Date(this.clock.now()) };
+        return { executionArn: execution.executionArn, startDate: new Date(execution.startedAt) };
       }
       default:
         if (call.service === 'DynamoDB')
@@ -274,19 +289,8 @@ export class LocalRuntime {
     return table;
   }
 
-  private busy(): () => void {
-    this.active++;
-    let done = false;
-    return () => {
-      if (!done) {
-        done = true;
-        this.active--;
-      }
-    };
-  }
-
   private track(work: Promise<unknown>): void {
-    const done = this.busy();
+    const done = this.activity.work();
     work.catch((error: Error) => this.failures.push(error)).finally(done);
   }
 
