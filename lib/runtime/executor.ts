@@ -133,6 +133,9 @@ export class StateMachineExecutor {
   private readonly tokens: Map<string, TokenWait>;
   private readonly pending = new Set<TokenWait>();
   private readonly running = new Map<RecordedExecution, () => void>();
+  /** Tasks running now, each released at once by {@link abandon}. */
+  private readonly tasksInFlight = new Set<{ reject: (error: Error) => void }>();
+  private disposed = false;
   /** Executions started with a name of the caller's, for StartExecution's idempotency. */
   private readonly names = new Map<string, { execution: RecordedExecution; inputText: string }>();
   /** Each Task state: name, resource, whether its parameters read the state's entered time. */
@@ -330,17 +333,45 @@ export class StateMachineExecutor {
   ): Record<string, (input: unknown) => Promise<unknown>> {
     const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
     for (const [name, resource, usesTime] of this.taskSpecs) {
-      handlers[name] = async (raw) => {
-        const input = usesTime
-          ? fillPlaceholder(raw, ENTERED_TIME_PLACEHOLDER, this.services.clock.iso())
-          : raw;
-        const inputTooLarge = this.dataLimit(execution, name, 'input', input);
-        if (inputTooLarge) return inputTooLarge;
-        const result = await this.runTask(execution, name, resource, input);
-        return this.dataLimit(execution, name, 'output', result) ?? result;
+      handlers[name] = (raw) => {
+        if (this.disposed) return Promise.reject(disposedError());
+        // Every task in flight can be released by abandon(): aws-local-stepfunctions keeps a
+        // real timer per running task, which would keep the process alive.
+        return new Promise((resolve, reject) => {
+          const task = { reject };
+          this.tasksInFlight.add(task);
+          // An execution that has ended runs no more tasks: this one waits for dispose.
+          if (execution.status !== 'RUNNING') return;
+          const input = usesTime
+            ? fillPlaceholder(raw, ENTERED_TIME_PLACEHOLDER, this.services.clock.iso())
+            : raw;
+          this.checkedTask(execution, name, resource, input).then(
+            (result) => {
+              this.tasksInFlight.delete(task);
+              resolve(result);
+            },
+            (error: Error) => {
+              this.tasksInFlight.delete(task);
+              reject(error);
+            },
+          );
+        });
       };
     }
     return handlers;
+  }
+
+  /** The task, with its input and result held to Step Functions' payload quota. */
+  private async checkedTask(
+    execution: RecordedExecution,
+    stateName: string,
+    resource: string,
+    input: unknown,
+  ): Promise<unknown> {
+    const inputTooLarge = this.dataLimit(execution, stateName, 'input', input);
+    if (inputTooLarge) return inputTooLarge;
+    const result = await this.runTask(execution, stateName, resource, input);
+    return this.dataLimit(execution, stateName, 'output', result) ?? result;
   }
 
   private async runTask(
@@ -405,7 +436,7 @@ export class StateMachineExecutor {
     if (named) return Promise.reject(error);
     this.finish(execution, 'FAILED', undefined, error.name, error.message);
     this.running.get(execution)?.();
-    // The execution is over: this state never completes, so no Catch path runs.
+    // The execution is over: this state does not complete (until dispose), so no Catch runs.
     return new Promise<never>(() => undefined);
   }
 
@@ -500,6 +531,7 @@ export class StateMachineExecutor {
    * executions stop after their current state: no Catch path runs.
    */
   public abandon(): void {
+    this.disposed = true;
     for (const [execution, abort] of this.running) {
       this.finish(
         execution,
@@ -511,8 +543,9 @@ export class StateMachineExecutor {
       abort();
     }
     this.running.clear();
-    for (const wait of [...this.pending])
-      wait.reject(statesError('LocalRuntime.Disposed', 'the local runtime was disposed'));
+    for (const wait of [...this.pending]) wait.reject(disposedError());
+    for (const task of [...this.tasksInFlight]) task.reject(disposedError());
+    this.tasksInFlight.clear();
   }
 }
 
@@ -547,6 +580,10 @@ function executionInput(input: unknown): string {
       `Invalid State Machine Execution Input: '${(error as Error).message.split('\n')[0]}'`,
     );
   }
+}
+
+function disposedError(): Error {
+  return statesError('LocalRuntime.Disposed', 'the local runtime was disposed');
 }
 
 function failureOf(error: unknown): { Error: string; Cause?: string } {

@@ -1,6 +1,6 @@
 import { Duration, Stage } from 'aws-cdk-lib';
 import { Activity, StalledError } from './activity';
-import { loadAssembly, LocalAppSpec, LocalRuleSpec, LocalRuleTarget } from './assembly';
+import { busName, loadAssembly, LocalAppSpec, LocalRuleSpec, LocalRuleTarget } from './assembly';
 import { VirtualClock } from './clock';
 import { LocalDynamoDbTable } from './dynamodb-table';
 import { EventRouter, PutEventsEntry } from './event-router';
@@ -100,6 +100,7 @@ export class LocalRuntime {
       (w) => this.track(w),
       account,
       region,
+      knownBuses(app),
     );
     for (const table of app.tables) {
       this.tables.set(
@@ -316,4 +317,22 @@ export class LocalRuntime {
       if (resumers.has(target.Arn)) this.record.awaitRules.add(rule.logicalId);
     }
   }
+}
+
+/**
+ * The buses events may be put on: the account's default bus, the app's own
+ * buses, and the buses it imported (named by its rules, its handlers'
+ * environment or its workflows' `events:putEvents` states).
+ */
+function knownBuses(app: LocalAppSpec): Set<string> {
+  const buses = new Set(['default', ...app.eventBuses, ...app.rules.map((r) => r.eventBusName)]);
+  for (const fn of app.functions) {
+    const bus = fn.environment.ENSEMBLE_EVENT_BUS_NAME;
+    if (bus) buses.add(busName(bus));
+  }
+  for (const machine of app.stateMachines) {
+    for (const match of JSON.stringify(machine.definition).matchAll(/"EventBusName":"([^"]+)"/g))
+      buses.add(busName(match[1]));
+  }
+  return buses;
 }

@@ -176,3 +176,100 @@ describe('LocalRuntime never hangs', () => {
     }
   }, 10_000);
 });
+
+describe('LocalRuntime refuses what AWS refuses', () => {
+  describe('PutEvents', () => {
+    const entry = (EventBusName?: string) => ({
+      Source: 'lim.kitchen',
+      DetailType: 'OrderAccepted',
+      Detail: JSON.stringify(envelope('bus-1')),
+      ...(EventBusName ? { EventBusName } : {}),
+    });
+
+    it('accepts the app bus, a bus it imported and the default bus', () => {
+      const [appBus] = runtime.app.eventBuses;
+      for (const bus of [appBus, 'partner-bus', PARTNER_BUS, 'default']) {
+        expect(runtime.putEvents([entry(bus)]).FailedEntryCount).toBe(0);
+      }
+    });
+
+    it('fails with ResourceNotFoundException for a bus the app neither has nor imported', () => {
+      expect(() => runtime.putEvents([entry('partner-buss')])).toThrow(
+        expect.objectContaining({
+          name: 'ResourceNotFoundException',
+          message: expect.stringMatching(/^Event bus partner-buss does not exist\. /),
+        }),
+      );
+      expect(runtime.record.allEvents).toHaveLength(0);
+    });
+
+    it('fails the entry of a handler whose Detail is not a JSON object, as the SDK answers', async () => {
+      const result = runtime.putEvents([{ ...entry(), Detail: '["not", "an", "object"]' }]);
+      expect(result).toEqual({
+        FailedEntryCount: 1,
+        Entries: [{ ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' }],
+      });
+    });
+  });
+
+  describe('StartExecution with a name already used', () => {
+    it('returns the running execution when the input is the same', async () => {
+      const first = runtime.startExecution('orders', envelope('o-1'), 'order-o-1');
+      await within(5000, runtime.settle());
+      const again = runtime.startExecution('orders', envelope('o-1'), 'order-o-1');
+      expect(again).toBe(first);
+      expect(again.executionArn).toBe(first.executionArn);
+      expect(again.startedAt).toBe(first.startedAt);
+      await within(5000, runtime.settle());
+      expect(runtime.executions('orders')).toHaveLength(1);
+      expect(runtime.record.events('OrderPlaced')).toHaveLength(1);
+    }, 10_000);
+
+    it('fails with ExecutionAlreadyExists when the input differs', async () => {
+      const first = runtime.startExecution('orders', envelope('o-2'), 'order-o-2');
+      const error = await failureOf(() =>
+        runtime.startExecution('orders', envelope('o-2', { note: 'again' }), 'order-o-2'),
+      );
+      expect(error?.name).toBe('ExecutionAlreadyExists');
+      expect(error?.message).toBe(`Execution Already Exists: '${first.executionArn}'`);
+      await within(5000, runtime.settle());
+      expect(runtime.executions('orders')).toHaveLength(1);
+    }, 10_000);
+
+    it('fails with ExecutionAlreadyExists once the execution is closed, until 90 days later', async () => {
+      const first = runtime.startExecution('kitchen', envelope('k-1'), 'review-k-1');
+      await within(5000, runtime.settle());
+      expect(first.status).toBe('SUCCEEDED');
+      const error = await failureOf(() =>
+        runtime.startExecution('kitchen', envelope('k-1'), 'review-k-1'),
+      );
+      expect(error?.name).toBe('ExecutionAlreadyExists');
+      expect(error?.message).toBe(`Execution Already Exists: '${first.executionArn}'`);
+      await within(5000, runtime.advance(Duration.days(90)));
+      const later = runtime.startExecution('kitchen', envelope('k-1'), 'review-k-1');
+      expect(later).not.toBe(first);
+    }, 10_000);
+  });
+
+  describe('States.DataLimitExceeded', () => {
+    it('fails the execution when a task returns more than 256 KiB, past any Catch', async () => {
+      const execution = runtime.startExecution('big', envelope('big-1', { padBytes: 256 * 1024 }));
+      await within(5000, runtime.settle());
+      expect(execution.status).toBe('FAILED');
+      expect(execution.error).toBe('States.DataLimitExceeded');
+      expect(execution.cause).toMatch(
+        /^The state\/task 'Grow' returned a result with a size exceeding the maximum number of bytes service limit/,
+      );
+      // Terminal: the workflow's catch-all did not run, no TaskFailed nor WorkflowFailed.
+      expect(runtime.record.events(undefined, 'big-1').map((e) => e.detailType)).toEqual([
+        'WorkflowStarted',
+      ]);
+    }, 10_000);
+
+    it('lets a task return up to 256 KiB', async () => {
+      const execution = runtime.startExecution('big', envelope('big-2', { padBytes: 200 * 1024 }));
+      await within(5000, runtime.settle());
+      expect(execution.status).toBe('SUCCEEDED');
+    }, 10_000);
+  });
+});
