@@ -27,6 +27,8 @@ interface ActiveExecution {
 export class Activity {
   private readonly executions = new Map<string, ActiveExecution>();
   private inFlight = 0;
+  /** Active executions with no wait: kept as a count so that `idle` costs nothing per round. */
+  private runnable = 0;
   private moves = 0;
 
   /** A count that grows whenever anything starts, ends or changes. */
@@ -41,13 +43,19 @@ export class Activity {
 
   /** An execution started: active until {@link stopped}. */
   public started(execution: RecordedExecution): void {
+    if (this.executions.has(execution.executionArn)) return;
     this.executions.set(execution.executionArn, { execution, waits: 0 });
+    this.runnable++;
     this.moves++;
   }
 
   /** An execution reached its terminal status; later calls for it do nothing. */
   public stopped(executionArn: string): void {
-    if (this.executions.delete(executionArn)) this.moves++;
+    const active = this.executions.get(executionArn);
+    if (!active) return;
+    this.executions.delete(executionArn);
+    if (active.waits === 0) this.runnable--;
+    this.moves++;
   }
 
   /** Whether the execution is active (started, no terminal status yet). */
@@ -75,22 +83,22 @@ export class Activity {
    */
   public wait(executionArn: string): () => void {
     const active = this.executions.get(executionArn);
-    if (active) active.waits++;
+    if (active && active.waits++ === 0) this.runnable--;
     this.moves++;
     let resumed = false;
     return () => {
       if (resumed) return;
       resumed = true;
-      if (active) active.waits--;
+      // Once the execution has ended its waits no longer count (it was removed as it was).
+      if (active && this.executions.get(executionArn) === active && --active.waits === 0)
+        this.runnable++;
       this.moves++;
     };
   }
 
   /** Nothing can run until a token is sent or the clock moves. */
   public get idle(): boolean {
-    if (this.inFlight > 0) return false;
-    for (const active of this.executions.values()) if (active.waits === 0) return false;
-    return true;
+    return this.inFlight === 0 && this.runnable === 0;
   }
 
   /** What keeps the runtime busy, for an error message: each running execution and its state. */

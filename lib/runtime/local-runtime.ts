@@ -258,7 +258,7 @@ export class LocalRuntime {
         return this.sendTask(input.taskToken, () => undefined);
       case 'SFN.StartExecution': {
         const execution = this.executor(input.stateMachineArn).start(
-          JSON.parse(input.input ?? '{}'),
+          parseExecutionInput(input.input),
           by,
           input.name,
         );
@@ -335,4 +335,16 @@ function knownBuses(app: LocalAppSpec): Set<string> {
       buses.add(busName(match[1]));
   }
   return buses;
+}
+
+/** StartExecution's `input` text as JSON, or AWS's `InvalidExecutionInput`. */
+function parseExecutionInput(text: string | undefined): unknown {
+  try {
+    return JSON.parse(text ?? '{}');
+  } catch (error) {
+    throw statesError(
+      'InvalidExecutionInput',
+      `Invalid State Machine Execution Input: '${(error as Error).message}'`,
+    );
+  }
 }
