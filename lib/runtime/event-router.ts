@@ -94,7 +94,10 @@ export class EventRouter {
     return { FailedEntryCount: results.filter((r) => r.ErrorCode).length, Entries: results };
   }
 
-  /** AWS's answer to a call whose entries are too large together, as it words it. */
+  /**
+   * AWS's answer to a call whose entries are too large together, as it words it
+   * (quoted from AWS's response in https://github.com/awslabs/aws-service-catalog-puppet/issues/563).
+   */
   private checkSize(entries: PutEventsEntry[], texts: (string | undefined)[]): void {
     let bytes = 0;
     entries.forEach((entry, i) => (bytes += entrySize(entry, texts[i])));

@@ -8,6 +8,7 @@ export type { EventPattern } from './event-pattern';
 export { targetInput, jsonPath } from './input-transformer';
 export { resolveIntrinsics, resolveStateMachines, fakeIdentity } from './cfn-resolve';
 export { UnsupportedCallError } from './sdk-interceptor';
+export { StalledError } from './activity';
 export type { PutEventsEntry } from './event-router';
 export * from './synth';
 export * from './cli';

@@ -160,17 +160,27 @@ export class LocalRuntime {
   /**
    * Wait until nothing is running: every started execution is finished or
    * waiting (for an event or for time to pass), every event delivered.
+   *
+   * Throws `LocalRuntime.Stalled` ({@link StalledError}) when work is pending
+   * but nothing moves for `stallTimeout`, naming each execution still running
+   * and its state, rather than wait forever.
    */
   public async settle(): Promise<void> {
     let progress = this.activity.progress;
     let movedAt = performance.now();
+    let stillRounds = 0;
     for (let idleRounds = 0; idleRounds < 3;) {
       await new Promise((resolve) => setImmediate(resolve));
       idleRounds = this.activity.idle ? idleRounds + 1 : 0;
       if (this.activity.progress !== progress) {
         progress = this.activity.progress;
         movedAt = performance.now();
-      } else if (idleRounds === 0 && performance.now() - movedAt > this.stallMs) {
+        stillRounds = 0;
+      } else if (
+        idleRounds === 0 &&
+        ++stillRounds >= STALL_ROUNDS &&
+        performance.now() - movedAt > this.stallMs
+      ) {
         throw new StalledError(
           `the local runtime made no progress for ${this.stallMs} ms and is not idle: ${this.activity.describeBusy()}. A handler may await something that never comes (a promise never settled, a network call); fix the handler, or raise stallTimeout if it is only slow.`,
         );
@@ -181,7 +191,8 @@ export class LocalRuntime {
 
   /**
    * Let time pass: timers (Wait states, await and workflow timeouts, TTLs) due
-   * in that time fire in order, each followed by the work it starts.
+   * in that time fire in order, each followed by the work it starts. Throws
+   * `LocalRuntime.Stalled` as {@link settle} does.
    */
   public async advance(duration: Duration | number): Promise<void> {
     const ms = typeof duration === 'number' ? duration : duration.toMilliseconds();
@@ -318,6 +329,12 @@ export class LocalRuntime {
     }
   }
 }
+
+/**
+ * Rounds of the event loop without progress before a stall is declared, on top
+ * of the time: one long synchronous step (a large bundle loading) is one round.
+ */
+const STALL_ROUNDS = 100;
 
 /**
  * The buses events may be put on: the account's default bus, the app's own
