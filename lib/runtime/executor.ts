@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { StateMachine } from 'aws-local-stepfunctions';
+import { Activity } from './activity';
 import { LocalStateMachineSpec } from './assembly';
 import { VirtualClock } from './clock';
 import {
@@ -101,10 +102,8 @@ export interface ExecutorServices {
     entries: unknown[],
     publishedBy: string,
   ): { FailedEntryCount: number; Entries: unknown[] };
-  /** Work started: the runtime is busy until `done` is called. */
-  busy(): () => void;
-  /** Running work blocks (on a token or the clock): the runtime is idle until `resume` is called. */
-  pause(): () => void;
+  /** What runs and what waits: executions are registered there from start to terminal status. */
+  readonly activity: Activity;
 }
 
 /** A task waiting for its token to be sent back. */
@@ -134,6 +133,11 @@ export class StateMachineExecutor {
   private readonly tokens: Map<string, TokenWait>;
   private readonly pending = new Set<TokenWait>();
   private readonly running = new Map<RecordedExecution, () => void>();
+  /** Tasks running now, each released at once by {@link abandon}. */
+  private readonly tasksInFlight = new Set<{ reject: (error: Error) => void }>();
+  private disposed = false;
+  /** Executions started with a name of the caller's, for StartExecution's idempotency. */
+  private readonly names = new Map<string, { execution: RecordedExecution; inputText: string }>();
   /** Each Task state: name, resource, whether its parameters read the state's entered time. */
   private readonly taskSpecs: [string, string, boolean][];
 
@@ -153,9 +157,21 @@ export class StateMachineExecutor {
     ]);
   }
 
-  /** Start an execution; returns its ARN at once, the execution runs in the background. */
-  public start(input: unknown, startedBy: string, name: string = randomUUID()): RecordedExecution {
-    const executionArn = `${this.spec.arn.replace(':stateMachine:', ':execution:')}:${name}`;
+  /**
+   * Start an execution; returns its record at once, the execution runs in the background.
+   *
+   * As StartExecution: the input must be JSON (`InvalidExecutionInput`), and a
+   * name already used on this state machine returns the running execution
+   * when the input is the same, or fails with `ExecutionAlreadyExists`.
+   */
+  public start(input: unknown, startedBy: string, name?: string): RecordedExecution {
+    const inputText = executionInput(input);
+    if (name !== undefined) {
+      const same = this.reusedName(name, inputText);
+      if (same) return same;
+    }
+    const executionName = name ?? randomUUID();
+    const executionArn = `${this.spec.arn.replace(':stateMachine:', ':execution:')}:${executionName}`;
     const execution: RecordedExecution = {
       executionArn,
       stateMachine: this.spec.logicalId,
@@ -167,10 +183,40 @@ export class StateMachineExecutor {
       status: 'RUNNING',
       transitions: [],
     };
+    if (name !== undefined) this.names.set(name, { execution, inputText });
     this.services.record.allExecutions.push(execution);
-    const done = this.services.busy();
-    void this.run(execution, name).finally(done);
+    this.services.activity.started(execution);
+    this.run(execution, executionName).catch((error: Error) =>
+      this.finish(execution, 'FAILED', undefined, error.name, error.message),
+    );
     return execution;
+  }
+
+  /**
+   * The execution already started under `name`, when StartExecution would return it.
+   *
+   * StartExecution is idempotent for Standard workflows: the same name and
+   * input as a running execution return that execution; a closed execution or
+   * another input fail with `ExecutionAlreadyExists`, until 90 days after the
+   * execution closed. (The runtime treats every workflow as Standard, the
+   * library's default and the only type that can await.)
+   * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html
+   */
+  private reusedName(name: string, inputText: string): RecordedExecution | undefined {
+    const used = this.names.get(name);
+    if (!used) return undefined;
+    const { execution } = used;
+    if (execution.status === 'RUNNING' && used.inputText === inputText) return execution;
+    const reusableAt =
+      execution.stoppedAt === undefined
+        ? Infinity
+        : Date.parse(execution.stoppedAt) + NAME_REUSE_DAYS * 86_400_000;
+    if (this.services.clock.now() >= reusableAt) return undefined;
+    // The message AWS returns, checked against AWS by LocalStack's aws_verified tests.
+    throw statesError(
+      'ExecutionAlreadyExists',
+      `Execution Already Exists: '${execution.executionArn}'`,
+    );
   }
 
   private async run(execution: RecordedExecution, name: string): Promise<void> {
@@ -211,17 +257,22 @@ export class StateMachineExecutor {
             run.abort();
           });
     const logs = this.collect(run.eventLogs as unknown as AsyncGenerator<LogEntry>, execution);
+    let outcome: { output?: unknown; error?: unknown };
     try {
-      const output = await run.result;
-      if (execution.status === 'RUNNING') this.finish(execution, 'SUCCEEDED', output);
+      outcome = { output: await run.result };
     } catch (error) {
-      const { Error: errorName, Cause } = failureOf(error);
-      if (execution.status === 'RUNNING')
-        this.finish(execution, 'FAILED', undefined, errorName, Cause);
-    } finally {
-      cancelTimeout?.();
-      this.running.delete(execution);
-      await logs;
+      outcome = { error };
+    }
+    cancelTimeout?.();
+    this.running.delete(execution);
+    // The log ends with the execution's own end, read within microtasks; an execution that
+    // failed before its first state (input the library cannot copy) never logs its end.
+    await Promise.race([logs, new Promise((resolve) => setImmediate(resolve))]);
+    if (outcome.error === undefined) {
+      this.finish(execution, 'SUCCEEDED', outcome.output);
+    } else {
+      const { Error: errorName, Cause } = failureOf(outcome.error);
+      this.finish(execution, 'FAILED', undefined, errorName, Cause);
     }
   }
 
@@ -232,12 +283,16 @@ export class StateMachineExecutor {
     error?: string,
     cause?: string,
   ): void {
+    // The one terminal transition: whatever ends an execution first (its end, its timeout,
+    // a terminal error, dispose) decides, and the runtime stops counting it exactly once.
+    if (execution.status !== 'RUNNING') return;
     execution.status = status;
     execution.output = output;
     execution.error = error;
     execution.cause = cause;
     execution.stoppedAt = this.services.clock.iso();
     execution.stopOrder = this.services.record.nextOrder();
+    this.services.activity.stopped(execution.executionArn);
     // Its tokens no longer resume anything (SendTaskSuccess answers TaskTimedOut); a task
     // still waiting is released by abandon() or its own timeout, which clears its timers.
     for (const [token, wait] of this.tokens) {
@@ -259,6 +314,7 @@ export class StateMachineExecutor {
     for await (const log of logs) {
       const kind = kinds[log.type];
       if (!kind || !log.state) continue;
+      this.services.activity.moved();
       execution.transitions.push({
         state: log.state.name,
         type:
@@ -278,13 +334,44 @@ export class StateMachineExecutor {
     const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
     for (const [name, resource, usesTime] of this.taskSpecs) {
       handlers[name] = (raw) => {
-        const input = usesTime
-          ? fillPlaceholder(raw, ENTERED_TIME_PLACEHOLDER, this.services.clock.iso())
-          : raw;
-        return this.runTask(execution, name, resource, input);
+        if (this.disposed) return Promise.reject(disposedError());
+        // Every task in flight can be released by abandon(): aws-local-stepfunctions keeps a
+        // real timer per running task, which would keep the process alive.
+        return new Promise((resolve, reject) => {
+          const task = { reject };
+          this.tasksInFlight.add(task);
+          // An execution that has ended runs no more tasks: this one waits for dispose.
+          if (execution.status !== 'RUNNING') return;
+          const input = usesTime
+            ? fillPlaceholder(raw, ENTERED_TIME_PLACEHOLDER, this.services.clock.iso())
+            : raw;
+          this.checkedTask(execution, name, resource, input).then(
+            (result) => {
+              this.tasksInFlight.delete(task);
+              resolve(result);
+            },
+            (error: Error) => {
+              this.tasksInFlight.delete(task);
+              reject(error);
+            },
+          );
+        });
       };
     }
     return handlers;
+  }
+
+  /** The task, with its input and result held to Step Functions' payload quota. */
+  private async checkedTask(
+    execution: RecordedExecution,
+    stateName: string,
+    resource: string,
+    input: unknown,
+  ): Promise<unknown> {
+    const inputTooLarge = this.dataLimit(execution, stateName, 'input', input);
+    if (inputTooLarge) return inputTooLarge;
+    const result = await this.runTask(execution, stateName, resource, input);
+    return this.dataLimit(execution, stateName, 'output', result) ?? result;
   }
 
   private async runTask(
@@ -310,12 +397,47 @@ export class StateMachineExecutor {
       case 'events:putEvents':
         return this.putEvents(input.Entries ?? [], cause);
       case 'ensemble-local:wait':
-        return this.sleep(input);
+        return this.sleep(execution, input);
       default:
         throw new UnsupportedCallError(
           `${integration.replace(':', '.')} (state '${stateName}' of ${cause.split('/')[0]})`,
         );
     }
+  }
+
+  /**
+   * Fail the execution with `States.DataLimitExceeded` when a task's input (after
+   * `Parameters`) or its result is over Step Functions' payload quota, as AWS does.
+   *
+   * The error is terminal: `States.ALL` does not catch it, so the execution
+   * fails at once unless the state names `States.DataLimitExceeded` itself.
+   * @see https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html
+   * @see https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html
+   */
+  private dataLimit(
+    execution: RecordedExecution,
+    stateName: string,
+    what: 'input' | 'output',
+    payload: unknown,
+  ): Promise<never> | undefined {
+    const bytes = payloadBytes(payload);
+    if (bytes <= MAX_PAYLOAD_BYTES) return undefined;
+    const error = statesError(
+      'States.DataLimitExceeded',
+      what === 'output'
+        ? `The state/task '${stateName}' returned a result with a size exceeding the maximum number of bytes service limit (${bytes} bytes, at most ${MAX_PAYLOAD_BYTES}).`
+        : `The state/task '${stateName}' has an input after Parameters with a size exceeding the maximum number of bytes service limit (${bytes} bytes, at most ${MAX_PAYLOAD_BYTES}).`,
+    );
+    const state = this.prepared.tasks.get(stateName) as
+      { Catch?: { ErrorEquals?: string[] }[]; Retry?: { ErrorEquals?: string[] }[] } | undefined;
+    const named = [...(state?.Catch ?? []), ...(state?.Retry ?? [])].some((c) =>
+      c.ErrorEquals?.includes(error.name),
+    );
+    if (named) return Promise.reject(error);
+    this.finish(execution, 'FAILED', undefined, error.name, error.message);
+    this.running.get(execution)?.();
+    // The execution is over: this state does not complete (until dispose), so no Catch runs.
+    return new Promise<never>(() => undefined);
   }
 
   private putEvents(entries: unknown[], cause: string): unknown {
@@ -336,8 +458,8 @@ export class StateMachineExecutor {
       FunctionName?: string;
     };
     return new Promise((resolve, reject) => {
-      const release = this.services.busy();
-      const resumeExecution = this.services.pause();
+      const release = this.services.activity.work();
+      const resumeExecution = this.services.activity.wait(execution.executionArn);
       const timeout = this.prepared.taskTimeouts.get(stateName);
       const wait: TokenWait = {
         executionArn: execution.executionArn,
@@ -374,13 +496,16 @@ export class StateMachineExecutor {
     });
   }
 
-  private sleep(input: { seconds?: number; timestamp?: string }): Promise<unknown> {
+  private sleep(
+    execution: RecordedExecution,
+    input: { seconds?: number; timestamp?: string },
+  ): Promise<unknown> {
     const ms =
       input.timestamp !== undefined
         ? Date.parse(input.timestamp) - this.services.clock.now()
         : (input.seconds ?? 0) * 1000;
     return new Promise((resolve, reject) => {
-      const resumeExecution = this.services.pause();
+      const resumeExecution = this.services.activity.wait(execution.executionArn);
       const sleeper = {
         resolve: () => finish(() => resolve({})),
         reject: (error: Error) => finish(() => reject(error)),
@@ -406,6 +531,7 @@ export class StateMachineExecutor {
    * executions stop after their current state: no Catch path runs.
    */
   public abandon(): void {
+    this.disposed = true;
     for (const [execution, abort] of this.running) {
       this.finish(
         execution,
@@ -417,9 +543,47 @@ export class StateMachineExecutor {
       abort();
     }
     this.running.clear();
-    for (const wait of [...this.pending])
-      wait.reject(statesError('LocalRuntime.Disposed', 'the local runtime was disposed'));
+    for (const wait of [...this.pending]) wait.reject(disposedError());
+    for (const task of [...this.tasksInFlight]) task.reject(disposedError());
+    this.tasksInFlight.clear();
   }
+}
+
+/**
+ * Step Functions' quota on the input or output of a task, state or execution:
+ * 256 KiB as a UTF-8 encoded string.
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html
+ */
+export const MAX_PAYLOAD_BYTES = 262_144;
+
+/** Days after an execution closes before its name can start another execution. */
+const NAME_REUSE_DAYS = 90;
+
+/** The payload's size as Step Functions counts it: its JSON text in UTF-8. */
+function payloadBytes(payload: unknown): number {
+  const text = JSON.stringify(payload) ?? '';
+  // Three bytes per UTF-16 unit at most: most payloads are far below the quota.
+  return text.length * 3 <= MAX_PAYLOAD_BYTES ? text.length : Buffer.byteLength(text, 'utf8');
+}
+
+/**
+ * The input as StartExecution receives it, JSON text, or `InvalidExecutionInput`
+ * for what JSON cannot hold (a circular object, a BigInt).
+ * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html
+ */
+function executionInput(input: unknown): string {
+  try {
+    return JSON.stringify(input) ?? '{}';
+  } catch (error) {
+    throw statesError(
+      'InvalidExecutionInput',
+      `Invalid State Machine Execution Input: '${(error as Error).message.split('\n')[0]}'`,
+    );
+  }
+}
+
+function disposedError(): Error {
+  return statesError('LocalRuntime.Disposed', 'the local runtime was disposed');
 }
 
 function failureOf(error: unknown): { Error: string; Cause?: string } {

@@ -9,6 +9,7 @@ export { targetInput, jsonPath } from './input-transformer';
 export { resolveIntrinsics, resolveStateMachines, fakeIdentity } from './cfn-resolve';
 export { UnsupportedCallError } from './sdk-interceptor';
 export { UnknownNameError } from './names';
+export { StalledError } from './activity';
 export type { PutEventsEntry } from './event-router';
 export * from './synth';
 export * from './cli';

@@ -1,6 +1,7 @@
 import { Duration, Stage } from 'aws-cdk-lib';
 import { contextNameFromId } from '../context/domain-event';
-import { loadAssembly, LocalAppSpec, LocalRuleSpec, LocalRuleTarget } from './assembly';
+import { Activity, StalledError } from './activity';
+import { busName, loadAssembly, LocalAppSpec, LocalRuleSpec, LocalRuleTarget } from './assembly';
 import { VirtualClock } from './clock';
 import { LocalDynamoDbTable } from './dynamodb-table';
 import { EventRouter, PutEventsEntry } from './event-router';
@@ -31,6 +32,14 @@ export interface LocalRuntimeOptions {
    * @default 'full' - every event, execution, invocation and log line
    */
   readonly record?: RecordOption;
+  /**
+   * How long `settle()` and `advance()` wait while work is pending but nothing
+   * moves (no state entered, no invocation answered, no event delivered)
+   * before they fail with `LocalRuntime.Stalled`, naming what is pending.
+   *
+   * @default Duration.seconds(3)
+   */
+  readonly stallTimeout?: Duration;
 }
 
 /**
@@ -75,7 +84,8 @@ export class LocalRuntime {
   private readonly tables = new Map<string, LocalDynamoDbTable>();
   private readonly tokens = new Map<string, TokenWait>();
   private readonly hooks: ReturnType<typeof activate>;
-  private active = 0;
+  private readonly activity = new Activity();
+  private readonly stallMs: number;
   private readonly failures: Error[] = [];
 
   constructor(app: LocalAppSpec, options: LocalRuntimeOptions = {}) {
@@ -84,6 +94,7 @@ export class LocalRuntime {
     const account = options.account ?? '123456789012';
     const region = options.region ?? 'us-east-1';
     this.clock = new VirtualClock(options.startTime);
+    this.stallMs = (options.stallTimeout ?? Duration.seconds(3)).toMilliseconds();
     this.names = appNames(app);
     this.record.knownEvents = this.names.events;
     this.faults = new FaultInjector(options.seed, {
@@ -105,6 +116,7 @@ export class LocalRuntime {
       (w) => this.track(w),
       account,
       region,
+      knownBuses(app),
     );
     for (const table of app.tables) {
       this.tables.set(
@@ -118,16 +130,10 @@ export class LocalRuntime {
       clock: this.clock,
       record: this.record,
       invokeFunction: (ref: string, payload: unknown, cause: string) =>
-        this.host.invoke(ref, payload, cause),
+        this.host.invoke(ref, payload, cause).finally(() => this.activity.moved()),
       putEvents: (entries: unknown[], by: string) =>
         this.router.put(entries as PutEventsEntry[], by),
-      busy: () => this.busy(),
-      pause: () => {
-        this.active--;
-        return () => {
-          this.active++;
-        };
-      },
+      activity: this.activity,
     };
     const contexts = new Map<string, number>();
     for (const machine of app.stateMachines) {
@@ -172,11 +178,31 @@ export class LocalRuntime {
   /**
    * Wait until nothing is running: every started execution is finished or
    * waiting (for an event or for time to pass), every event delivered.
+   *
+   * Throws `LocalRuntime.Stalled` ({@link StalledError}) when work is pending
+   * but nothing moves for `stallTimeout`, naming each execution still running
+   * and its state, rather than wait forever.
    */
   public async settle(): Promise<void> {
+    let progress = this.activity.progress;
+    let movedAt = performance.now();
+    let stillRounds = 0;
     for (let idleRounds = 0; idleRounds < 3;) {
       await new Promise((resolve) => setImmediate(resolve));
-      idleRounds = this.active === 0 ? idleRounds + 1 : 0;
+      idleRounds = this.activity.idle ? idleRounds + 1 : 0;
+      if (this.activity.progress !== progress) {
+        progress = this.activity.progress;
+        movedAt = performance.now();
+        stillRounds = 0;
+      } else if (
+        idleRounds === 0 &&
+        ++stillRounds >= STALL_ROUNDS &&
+        performance.now() - movedAt > this.stallMs
+      ) {
+        throw new StalledError(
+          `the local runtime made no progress for ${this.stallMs} ms and is not idle: ${this.activity.describeBusy()}. A handler may await something that never comes (a promise never settled, a network call); fix the handler, or raise stallTimeout if it is only slow.`,
+        );
+      }
     }
     this.record.compact();
     this.throwFailures();
@@ -184,7 +210,8 @@ export class LocalRuntime {
 
   /**
    * Let time pass: timers (Wait states, await and workflow timeouts, TTLs) due
-   * in that time fire in order, each followed by the work it starts.
+   * in that time fire in order, each followed by the work it starts. Throws
+   * `LocalRuntime.Stalled` as {@link settle} does.
    */
   public async advance(duration: Duration | number): Promise<void> {
     const ms = typeof duration === 'number' ? duration : duration.toMilliseconds();
@@ -288,11 +315,11 @@ export class LocalRuntime {
         return this.sendTask(input.taskToken, () => undefined);
       case 'SFN.StartExecution': {
         const execution = this.executor(input.stateMachineArn).start(
-          JSON.parse(input.input ?? '{}'),
+          parseExecutionInput(input.input),
           by,
           input.name,
         );
-        return { executionArn: execution.executionArn, startDate: new Date(this.clock.now()) };
+        return { executionArn: execution.executionArn, startDate: new Date(execution.startedAt) };
       }
       default:
         if (call.service === 'DynamoDB')
@@ -320,19 +347,8 @@ export class LocalRuntime {
     return table;
   }
 
-  private busy(): () => void {
-    this.active++;
-    let done = false;
-    return () => {
-      if (!done) {
-        done = true;
-        this.active--;
-      }
-    };
-  }
-
   private track(work: Promise<unknown>): void {
-    const done = this.busy();
+    const done = this.activity.work();
     work.catch((error: Error) => this.failures.push(error)).finally(done);
   }
 
@@ -357,5 +373,41 @@ export class LocalRuntime {
       this.record.ruleTargets.set(rule.logicalId, contextOfArn.get(target.Arn)!);
       if (resumers.has(target.Arn)) this.record.awaitRules.add(rule.logicalId);
     }
+  }
+}
+
+/**
+ * Rounds of the event loop without progress before a stall is declared, on top
+ * of the time: one long synchronous step (a large bundle loading) is one round.
+ */
+const STALL_ROUNDS = 100;
+
+/**
+ * The buses events may be put on: the account's default bus, the app's own
+ * buses, and the buses it imported (named by its rules, its handlers'
+ * environment or its workflows' `events:putEvents` states).
+ */
+function knownBuses(app: LocalAppSpec): Set<string> {
+  const buses = new Set(['default', ...app.eventBuses, ...app.rules.map((r) => r.eventBusName)]);
+  for (const fn of app.functions) {
+    const bus = fn.environment.ENSEMBLE_EVENT_BUS_NAME;
+    if (bus) buses.add(busName(bus));
+  }
+  for (const machine of app.stateMachines) {
+    for (const match of JSON.stringify(machine.definition).matchAll(/"EventBusName":"([^"]+)"/g))
+      buses.add(busName(match[1]));
+  }
+  return buses;
+}
+
+/** StartExecution's `input` text as JSON, or AWS's `InvalidExecutionInput`. */
+function parseExecutionInput(text: string | undefined): unknown {
+  try {
+    return JSON.parse(text ?? '{}');
+  } catch (error) {
+    throw statesError(
+      'InvalidExecutionInput',
+      `Invalid State Machine Execution Input: '${(error as Error).message}'`,
+    );
   }
 }

@@ -33,7 +33,7 @@ interface Delivery {
   input: any;
 }
 
-function setup(rules: LocalRuleSpec[], dispatch?: TargetDispatcher) {
+function setup(rules: LocalRuleSpec[], dispatch?: TargetDispatcher, buses?: Set<string>) {
   const clock = new VirtualClock(Date.UTC(2026, 0, 1, 12, 0, 0, 123));
   const record = new RunRecord();
   const deliveries: Delivery[] = [];
@@ -49,6 +49,7 @@ function setup(rules: LocalRuleSpec[], dispatch?: TargetDispatcher) {
     (work) => tracked.push(work),
     ACCOUNT,
     REGION,
+    buses,
   );
   const settle = async () => {
     await Promise.all(tracked);
@@ -268,6 +269,108 @@ describe('EventRouter', () => {
       expect(result.Entries[1].ErrorCode).toBeUndefined();
       expect(record.allEvents).toHaveLength(1);
       expect(deliveries).toHaveLength(1);
+    });
+  });
+
+  describe('refused as AWS refuses', () => {
+    /** An entry whose Detail is `{ "pad": "xxx…" }`, `bytes` long as a PutEvents entry counts it. */
+    const sized = (bytes: number): PutEventsEntry => {
+      const overhead = 'shop.orders'.length + 'OrderPlaced'.length + '{"pad":""}'.length;
+      return { ...orderPlaced, Detail: JSON.stringify({ pad: 'x'.repeat(bytes - overhead) }) };
+    };
+    /** `{"a":{"a":…{}}}`, `depth` objects deep. */
+    const nestedDetail = (depth: number) =>
+      '{"a":'.repeat(depth - 1) + '{}' + '}'.repeat(depth - 1);
+
+    it.each([
+      ['a JSON array', '[{"orderId":"o-1"}]'],
+      ['a JSON string', '"o-1"'],
+      ['JSON null', 'null'],
+      ['not JSON', '{"data":'],
+    ])('fails an entry whose Detail is %s with MalformedDetail', async (_, detail) => {
+      const { router, record } = setup([]);
+      const result = router.put([orderPlaced, { ...orderPlaced, Detail: detail }], 'test');
+      expect(result.FailedEntryCount).toBe(1);
+      expect(result.Entries[1]).toEqual({
+        ErrorCode: 'MalformedDetail',
+        ErrorMessage: 'Detail is malformed.',
+      });
+      expect(result.Entries[0].EventId).toEqual(expect.any(String));
+      expect(record.allEvents).toHaveLength(1);
+    });
+
+    it('fails an entry nested deeper than the 1000 levels PutEvents processes, with MalformedDetail', () => {
+      const { router, record } = setup([]);
+      const result = router.put(
+        [
+          { ...orderPlaced, Detail: nestedDetail(1000) },
+          { ...orderPlaced, Detail: nestedDetail(1001) },
+          { ...orderPlaced, Detail: JSON.parse(nestedDetail(2500)) },
+        ],
+        'test',
+      );
+      expect(result.FailedEntryCount).toBe(2);
+      expect(result.Entries[0].EventId).toEqual(expect.any(String));
+      for (const refused of result.Entries.slice(1)) {
+        expect(refused).toEqual({
+          ErrorCode: 'MalformedDetail',
+          ErrorMessage: expect.stringMatching(/^Detail is malformed\. .*deeper than 1000 levels/),
+        });
+      }
+      expect(record.allEvents).toHaveLength(1);
+    });
+
+    it('accepts entries up to 1 MiB in all, counted as the entry-size page does', () => {
+      const { router, record } = setup([]);
+      const result = router.put([sized(600_000), sized(1_048_576 - 600_000)], 'test');
+      expect(result.FailedEntryCount).toBe(0);
+      expect(record.allEvents).toHaveLength(2);
+    });
+
+    it.each([
+      ['one entry of 1 MiB and 1 byte', [1_048_577]],
+      ['two entries of 600,000 bytes', [600_000, 600_000]],
+    ])('fails the whole call with ValidationException for %s', async (_, sizes) => {
+      const { router, record, tracked } = setup([
+        rule('OrdersRule', 'DomainBus', { source: ['shop.orders'] }),
+      ]);
+      expect(() => router.put(sizes.map(sized), 'test')).toThrow(
+        expect.objectContaining({
+          name: 'ValidationException',
+          message: 'Total size of the entries in the request is over the limit.',
+        }),
+      );
+      expect(record.allEvents).toHaveLength(0);
+      expect(tracked).toHaveLength(0);
+    });
+
+    it('counts Time as 14 bytes and each resource in UTF-8', () => {
+      const { router } = setup([]);
+      // 1 MiB with the Time and a resource of 2 two-byte characters.
+      const entry = { ...sized(1_048_576 - 14 - 4), Time: new Date(), Resources: ['éé'] };
+      expect(router.put([entry], 'test').FailedEntryCount).toBe(0);
+      expect(() => router.put([{ ...entry, Resources: ['ééé'] }], 'test')).toThrow(
+        expect.objectContaining({ name: 'ValidationException' }),
+      );
+    });
+
+    it('fails the whole call with ResourceNotFoundException for a bus the app does not know', () => {
+      const { router, record } = setup([], undefined, new Set(['DomainBus', 'default']));
+      expect(() =>
+        router.put([orderPlaced, { ...orderPlaced, EventBusName: 'DomainBuss' }], 'test'),
+      ).toThrow(
+        expect.objectContaining({
+          name: 'ResourceNotFoundException',
+          message: expect.stringMatching(
+            /^Event bus DomainBuss does not exist\. .*the app has DomainBus, default/,
+          ),
+        }),
+      );
+      expect(record.allEvents).toHaveLength(0);
+      const byArn = `arn:aws:events:${REGION}:${ACCOUNT}:event-bus/DomainBus`;
+      expect(router.put([{ ...orderPlaced, EventBusName: byArn }], 'test').FailedEntryCount).toBe(
+        0,
+      );
     });
   });
 
