@@ -8,6 +8,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { sourceSegmentProblems } from '../context/domain-event';
 import { ValidationError } from '../checks/validation-error';
+import { busOutputs } from '../context/private/stack-outputs';
 import { ALARM_PERIOD, occurrenceAlarm, queueDepth, ruleMetric } from '../monitoring/alarms';
 import { encryptedDeadLetterQueue } from '../routing/dead-letter-queue';
 import { DEFAULT_RETRY_ATTEMPTS, DEFAULT_MAX_EVENT_AGE } from '../routing/defaults';
@@ -138,6 +139,7 @@ export class DomainEventBus extends Construct implements IDomainEventBus {
     this.auditRule = this.buildAuditRule();
     this.allowPublishers(props.allowPublishFrom ?? []);
     this.alarms = this.buildAlarms();
+    busOutputs(this, this.appName, this.eventBus);
   }
 
   /**

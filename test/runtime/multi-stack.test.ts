@@ -108,6 +108,35 @@ describe('local runtime on an app of several stacks', () => {
     expect(await placeOrder(LocalRuntime.fromApp(app))).toEqual(flowed);
   });
 
+  it('tells a task handler which event started its execution, and nothing on a direct start', async () => {
+    const app = testApp({ bundle: true });
+    const stack = new Stack(app, 'Test');
+    const bus = new DomainEventBus(stack, 'Bus', { appName: 'test' });
+    const orders = new BoundedContext(stack, 'Orders', { bus, events: ['OrderPlaced'] });
+    const handler = fixtureHandler('trigger.ts');
+    orders.workflow(orders.task('PlaceOrder', { entry: handler, emits: 'OrderPlaced' }));
+    const kitchen = new BoundedContext(stack, 'Kitchen', { bus, events: ['MealCooked'] });
+    kitchen.on(orders.event('OrderPlaced'));
+    kitchen.workflow(kitchen.task('Cook', { entry: handler, emits: 'MealCooked' }));
+    const runtime = LocalRuntime.fromApp(app);
+    try {
+      runtime.startExecution('orders', { metadata: { correlationId: 'o-1' }, data: {} });
+      await runtime.settle();
+      const [placed] = runtime.record.events('OrderPlaced');
+      const [cooked] = runtime.record.events('MealCooked');
+      expect(placed.detail.data).toEqual({ trigger: 'direct' });
+      expect(cooked.detail.data).toEqual({
+        trigger: {
+          source: 'test.orders',
+          detailType: 'OrderPlaced',
+          eventId: placed.detail.metadata.eventId,
+        },
+      });
+    } finally {
+      runtime.dispose();
+    }
+  });
+
   it('fails when a stack imports an export that no stack of the assembly defines', () => {
     const app = testApp({ bundle: true });
     contextStacks(app, (stack) =>
