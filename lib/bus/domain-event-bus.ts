@@ -20,8 +20,14 @@ import { DEFAULT_RETRY_ATTEMPTS, DEFAULT_MAX_EVENT_AGE } from '../routing/defaul
  * {@link DomainEventBus.fromEventBusArn} for a bus defined in another stack or app.
  */
 export interface IDomainEventBus {
-  /** The underlying EventBridge bus. */
-  readonly eventBus: events.IEventBus;
+  /**
+   * The underlying EventBridge bus.
+   *
+   * `EventBus` is named beside `IEventBus` because, under a user's
+   * `exactOptionalPropertyTypes`, CDK's `EventBus` does not satisfy `IEventBus`
+   * (its `eventSourceName` is `string | undefined`).
+   */
+  readonly eventBus: events.IEventBus | events.EventBus;
   /** The application name: the first segment of every event `source` (`food` in `food.orders`). */
   readonly appName: string;
   /** Allow `grantee` to publish events on this bus (`events:PutEvents`). */
