@@ -29,6 +29,8 @@ npx --no-install cdk-ensemble --help > /dev/null
 
 step "typecheck (strict, exactOptionalPropertyTypes, verbatimModuleSyntax, noPropertyAccessFromIndexSignature)"
 npx --no-install tsc --noEmit
+# The handlers again with skipLibCheck off: the runtime's declarations compile under these options too.
+npx --no-install tsc --noEmit -p tsconfig.handlers.json
 
 step "cdk synth (bundling and CDK's template validator on)"
 npx --no-install cdk synth --quiet

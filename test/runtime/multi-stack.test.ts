@@ -85,6 +85,17 @@ describe('local runtime on an app of several stacks', () => {
     expect(await placeOrder(LocalRuntime.fromAssembly(outdir))).toEqual(flowed);
   });
 
+  it('fails when two stages hold the same stacks, and runs one stage on its own', async () => {
+    const app = testApp({ bundle: true });
+    splitApp(new Stage(app, 'Dev'));
+    const prod = new Stage(app, 'Prod');
+    splitApp(prod);
+    expect(() => LocalRuntime.fromApp(app)).toThrow(
+      /stacks 'Dev-\w+' and 'Prod-\w+' both define resource '\w+'.*LocalRuntime.fromApp\(stage\)/,
+    );
+    expect(await placeOrder(LocalRuntime.fromApp(prod))).toEqual(flowed);
+  });
+
   it("resolves a bus imported by ARN to the app's own bus of that name", async () => {
     const app = testApp({ bundle: true });
     // Orders publishes on the bus of its own stack; Kitchen, in another stack,
