@@ -196,10 +196,10 @@ function crossStackValues(stacks: AssemblyStack[]): CrossStackValues {
     stackName: stack.stackName,
     crossStack: values,
   });
+  // An unresolved reference inside another stack's output is reported on the
+  // resource that reads the output: that is where the chain starts.
   const outputValue = (stack: AssemblyStack, output: string) =>
-    locate(`Outputs.${output}`, 'Value', () =>
-      resolveIntrinsics(stack.template.Outputs![output].Value, stack.template, envOf(stack)),
-    );
+    resolveIntrinsics(stack.template.Outputs![output].Value, stack.template, envOf(stack));
   for (const stack of stacks) {
     for (const [output, { Export }] of Object.entries(stack.template.Outputs ?? {})) {
       if (Export?.Name === undefined) continue;
