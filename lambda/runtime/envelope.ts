@@ -16,9 +16,28 @@ export interface EventMetadata {
   readonly schemaVersion?: string;
 }
 
-/** What a workflow passes to a task handler. */
+/** The domain event that started an execution, through a subscription. */
+export interface Trigger {
+  /** The event's `source` (`food.orders`). */
+  readonly source: string;
+  /** The event's `detail-type` (`OrderPlaced`). */
+  readonly detailType: string;
+  /** The event's `metadata.eventId`. */
+  readonly eventId: string;
+}
+
+/** The `metadata` of a workflow's input, as a task handler receives it. */
+export interface WorkflowMetadata extends EventMetadata {
+  /** The event that started the execution; absent when it was started directly (`StartExecution`). */
+  readonly trigger?: Trigger;
+}
+
+/**
+ * What a workflow passes to a task handler:
+ * `{ metadata: { correlationId, causationId, trigger? }, data, task }`.
+ */
 export interface TaskPayload<T = Record<string, unknown>> {
-  readonly metadata: EventMetadata;
+  readonly metadata: WorkflowMetadata;
   readonly data: T;
   /** The task's state name. */
   readonly task: string;

@@ -1,13 +1,23 @@
 import type { Context } from 'aws-lambda';
-import { parseTaskPayload, TaskPayload } from './envelope';
+import { parseTaskPayload, TaskPayload, Trigger } from './envelope';
 import { logger } from './logger';
 import { publishTaskEvent } from './publisher';
 
 /** What a task's business function receives besides its data. */
 export interface TaskContext {
+  /** The id of the business flow, carried across every workflow and event of it. */
   readonly correlationId: string;
+  /** The task's state name (`PlaceOrder`). */
   readonly task: string;
+  /**
+   * The event that started this execution (`source`, `detailType`, `eventId`),
+   * so that a context subscribed to two events knows which one it handles.
+   * Absent when the execution was started directly.
+   */
+  readonly trigger?: Trigger;
+  /** The whole request, as the workflow sent it. */
   readonly payload: TaskPayload<unknown>;
+  /** Lambda's context object; absent when the handler is called outside Lambda (a unit test). */
   readonly lambdaContext?: Context;
 }
 
@@ -38,8 +48,9 @@ export function taskHandler<In, Out>(
       const result = await fn(payload.data, {
         correlationId: payload.metadata.correlationId,
         task: payload.task,
+        ...(payload.metadata.trigger && { trigger: payload.metadata.trigger }),
         payload,
-        lambdaContext,
+        ...(lambdaContext && { lambdaContext }),
       });
       if (emits) {
         const eventId = await publishTaskEvent(payload as TaskPayload<unknown>, result, emits);

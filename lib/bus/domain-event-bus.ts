@@ -8,6 +8,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { sourceSegmentProblems } from '../context/domain-event';
 import { ValidationError } from '../checks/validation-error';
+import { busOutputs } from '../context/private/stack-outputs';
 import {
   ALARM_PERIOD,
   occurrenceAlarm,
@@ -25,8 +26,14 @@ import { DEFAULT_RETRY_ATTEMPTS, DEFAULT_MAX_EVENT_AGE } from '../routing/defaul
  * {@link DomainEventBus.fromEventBusArn} for a bus defined in another stack or app.
  */
 export interface IDomainEventBus {
-  /** The underlying EventBridge bus. */
-  readonly eventBus: events.IEventBus;
+  /**
+   * The underlying EventBridge bus.
+   *
+   * `EventBus` is named beside `IEventBus` because, under a user's
+   * `exactOptionalPropertyTypes`, CDK's `EventBus` does not satisfy `IEventBus`
+   * (its `eventSourceName` is `string | undefined`).
+   */
+  readonly eventBus: events.IEventBus | events.EventBus;
   /** The application name: the first segment of every event `source` (`food` in `food.orders`). */
   readonly appName: string;
   /** Allow `grantee` to publish events on this bus (`events:PutEvents`). */
@@ -145,6 +152,7 @@ export class DomainEventBus extends Construct implements IDomainEventBus {
     this.auditRule = this.buildAuditRule();
     this.allowPublishers(props.allowPublishFrom ?? []);
     this.alarms = this.buildAlarms();
+    busOutputs(this, this.appName, this.eventBus);
   }
 
   /**

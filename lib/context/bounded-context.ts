@@ -17,6 +17,7 @@ import { invalidValueMessage, ValidationError } from '../checks/validation-error
 import { encryptedDeadLetterQueue } from '../routing/dead-letter-queue';
 import { Subscription, SubscriptionOptions } from '../routing/subscription';
 import { ContextTask, invokeState } from '../workflow/context-task';
+import { workflowOutput } from './private/stack-outputs';
 import { envelopeCheck } from '../workflow/envelope-check';
 import { publishState } from '../workflow/publish';
 import { SagaWiring } from '../workflow/saga';
@@ -365,6 +366,7 @@ export class BoundedContext<E extends string = string> extends Construct {
     const start = envelopeCheck(this, 'Envelope', started);
     this._workflowStart = start;
     this._stateMachine = this.buildStateMachine(start, options);
+    workflowOutput(this, this.contextName, this._stateMachine);
     for (const subscription of this.subscriptions) subscription.startWorkflow(this._stateMachine);
     this._awaitStore?.allowResuming(this._stateMachine);
     this._alarms = new ContextAlarms(this, 'Alarms', {

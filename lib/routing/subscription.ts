@@ -54,7 +54,8 @@ export interface SubscriptionProps extends SubscriptionOptions {
  *
  * The target turns the event into the workflow's input envelope, carrying the
  * `correlationId` over and recording the event as the cause:
- * `{ metadata: { correlationId, causationId }, data, trigger: { source, detailType, eventId } }`.
+ * `{ metadata: { correlationId, causationId, trigger }, data, trigger }`, where `trigger`
+ * is `{ source, detailType, eventId }` of the event.
  * Built by `context.on()`.
  */
 export class Subscription extends Construct {
@@ -99,17 +100,21 @@ export class Subscription extends Construct {
 /** The input transformer from a domain event to a workflow input envelope. */
 export function workflowInput(): events.RuleTargetInput {
   const eventId = events.EventField.fromPath('$.detail.metadata.eventId');
+  const trigger = {
+    source: events.EventField.source,
+    detailType: events.EventField.detailType,
+    eventId,
+  };
   return events.RuleTargetInput.fromObject({
+    // In `metadata` too, which every task's request carries whole: a direct
+    // start has no trigger, and a JSONPath to a missing field would fail the state.
     metadata: {
       correlationId: events.EventField.fromPath('$.detail.metadata.correlationId'),
       causationId: eventId,
+      trigger,
     },
     data: events.EventField.fromPath('$.detail.data'),
-    trigger: {
-      source: events.EventField.source,
-      detailType: events.EventField.detailType,
-      eventId,
-    },
+    trigger,
   });
 }
 

@@ -1,6 +1,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CfnTemplate, fakeIdentity, resolveIntrinsics, resolveStateMachines } from './cfn-resolve';
+import {
+  CfnTemplate,
+  CrossStackValues,
+  FakeEnvironment,
+  fakeIdentity,
+  locate,
+  resolveIntrinsics,
+  resolveStateMachines,
+  UnresolvedReferenceError,
+} from './cfn-resolve';
 
 /** A Lambda function of the app, mapped to its bundle in the assembly. */
 export interface LocalFunctionSpec {
@@ -65,7 +74,7 @@ export interface LocalAppSpec {
   readonly functions: LocalFunctionSpec[];
   readonly stateMachines: LocalStateMachineSpec[];
   readonly rules: LocalRuleSpec[];
-  /** Bus logical ids (= their local names). */
+  /** Bus names (the bus's `Name`, or its logical id when it has none). */
   readonly eventBuses: string[];
 }
 
@@ -82,8 +91,26 @@ type MutableSpec = { -readonly [K in keyof LocalAppSpec]: LocalAppSpec[K] };
 interface Manifest {
   artifacts?: Record<
     string,
-    { type: string; properties?: { templateFile?: string }; displayName?: string }
+    {
+      type: string;
+      properties?: { templateFile?: string; stackName?: string; directoryName?: string };
+      displayName?: string;
+    }
   >;
+}
+
+type StackTemplate = CfnTemplate & {
+  Resources?: Record<string, { Metadata?: Record<string, unknown> }>;
+};
+
+/** One stack of the assembly, wherever it is nested. */
+interface AssemblyStack {
+  /** The directory of the (nested) assembly that holds it. */
+  readonly dir: string;
+  readonly artifactId: string;
+  /** The stack's name in CloudFormation (`Prod-Orders` inside stage `Prod`). */
+  readonly stackName: string;
+  readonly template: StackTemplate;
 }
 
 interface AssetManifest {
@@ -98,7 +125,8 @@ export function loadAssembly(dir: string): LocalAppSpec {
       `no cloud assembly at ${path.resolve(dir)} (manifest.json is missing). Run 'npx cdk synth' first, or pass the directory it wrote with --app.`,
     );
   }
-  const manifest = readJson<Manifest>(manifestFile);
+  const stacks = collectStacks(dir);
+  const crossStack = crossStackValues(stacks);
   const spec: MutableSpec = {
     tables: [],
     functions: [],
@@ -106,38 +134,116 @@ export function loadAssembly(dir: string): LocalAppSpec {
     rules: [],
     eventBuses: [],
   };
-  for (const [stackName, artifact] of Object.entries(manifest.artifacts ?? {})) {
-    if (artifact.type !== 'aws:cloudformation:stack' || !artifact.properties?.templateFile)
-      continue;
-    const template = readJson<
-      CfnTemplate & { Resources?: Record<string, { Metadata?: Record<string, unknown> }> }
-    >(path.join(dir, artifact.properties.templateFile));
-    const assets = readAssetManifest(dir, stackName);
-    readStack(dir, stackName, template, assets, spec);
+  for (const stack of stacks) {
+    const env: FakeEnvironment = { stackName: stack.stackName, crossStack };
+    try {
+      readStack(stack, readAssetManifest(stack.dir, stack.artifactId), spec, env);
+    } catch (error) {
+      if (!(error instanceof UnresolvedReferenceError)) throw error;
+      throw new AssemblyError(
+        `stack '${stack.stackName}', resource '${error.at?.resource ?? '?'}', property '${error.at?.property ?? '?'}' refers to ${error.message}`,
+      );
+    }
   }
   if (spec.stateMachines.length === 0 && spec.functions.length === 0) {
     throw new AssemblyError(
       `the cloud assembly at ${path.resolve(dir)} has no state machine and no Lambda function to run`,
     );
   }
+  checkUniqueIds(spec);
   return spec;
 }
 
+/** Every stack of the assembly, including those of stages (nested cloud assemblies). */
+function collectStacks(dir: string): AssemblyStack[] {
+  const manifest = readJson<Manifest>(path.join(dir, 'manifest.json'));
+  const stacks: AssemblyStack[] = [];
+  for (const [artifactId, artifact] of Object.entries(manifest.artifacts ?? {})) {
+    const props = artifact.properties ?? {};
+    if (artifact.type === 'cdk:cloud-assembly' && props.directoryName) {
+      stacks.push(...collectStacks(path.join(dir, props.directoryName)));
+    } else if (artifact.type === 'aws:cloudformation:stack' && props.templateFile) {
+      stacks.push({
+        dir,
+        artifactId,
+        stackName: props.stackName ?? artifactId,
+        template: readJson<StackTemplate>(path.join(dir, props.templateFile)),
+      });
+    }
+  }
+  return stacks;
+}
+
+/**
+ * The exports and outputs of every stack, resolved on demand in their own
+ * stack, so that `Fn::ImportValue` and `Fn::GetStackOutput` read what the
+ * other stack would give once deployed.
+ */
+function crossStackValues(stacks: AssemblyStack[]): CrossStackValues {
+  const byName = new Map(stacks.map((s) => [s.stackName, s]));
+  const exports = new Map<string, { stack: AssemblyStack; output: string }>();
+  const values: CrossStackValues = {
+    exportValue: (name) => {
+      const found = exports.get(name);
+      return found && outputValue(found.stack, found.output);
+    },
+    stackOutput: (stackName, output) => {
+      const stack = byName.get(stackName);
+      return stack?.template.Outputs?.[output] && outputValue(stack, output);
+    },
+  };
+  const envOf = (stack: AssemblyStack): FakeEnvironment => ({
+    stackName: stack.stackName,
+    crossStack: values,
+  });
+  // An unresolved reference inside another stack's output is reported on the
+  // resource that reads the output: that is where the chain starts.
+  const outputValue = (stack: AssemblyStack, output: string) =>
+    resolveIntrinsics(stack.template.Outputs![output].Value, stack.template, envOf(stack));
+  for (const stack of stacks) {
+    for (const [output, { Export }] of Object.entries(stack.template.Outputs ?? {})) {
+      if (Export?.Name === undefined) continue;
+      const name = String(resolveIntrinsics(Export.Name, stack.template, envOf(stack)));
+      exports.set(name, { stack, output });
+    }
+  }
+  return values;
+}
+
+/**
+ * The local runtime finds functions and state machines by logical id; two
+ * copies of one stack (the same stack in stages `Dev` and `Prod`) would be
+ * mixed up.
+ */
+function checkUniqueIds(spec: LocalAppSpec): void {
+  const seen = new Map<string, string>();
+  for (const { logicalId, stackName } of [...spec.functions, ...spec.stateMachines]) {
+    const other = seen.get(logicalId);
+    if (other !== undefined && other !== stackName) {
+      throw new AssemblyError(
+        `stacks '${other}' and '${stackName}' both define resource '${logicalId}' (the same stack in two stages?). The local runtime runs one copy of each: load one stage, with LocalRuntime.fromApp(stage) or LocalRuntime.fromAssembly('cdk.out/assembly-<stage>').`,
+      );
+    }
+    seen.set(logicalId, stackName);
+  }
+}
+
 function readStack(
-  dir: string,
-  stackName: string,
-  template: CfnTemplate,
+  stack: AssemblyStack,
   assets: AssetManifest,
   spec: MutableSpec,
+  env: FakeEnvironment,
 ): void {
-  const resolve = (v: unknown) => resolveIntrinsics(v, template);
+  const { dir, stackName, template } = stack;
   for (const [logicalId, resource] of Object.entries(template.Resources ?? {})) {
     const props = (resource.Properties ?? {}) as Record<string, any>;
     const metadata = (resource as { Metadata?: Record<string, unknown> }).Metadata;
+    const resolve = (value: unknown, property: string) =>
+      locate(logicalId, property, () => resolveIntrinsics(value, template, env));
     if (resource.Type === 'AWS::Lambda::Function' && props.Code?.S3Key) {
-      const codeDir = codeDirOf(dir, assets, String(resolve(props.Code.S3Key)));
+      const codeDir = codeDirOf(dir, assets, String(resolve(props.Code.S3Key, 'Code.S3Key')));
       if (!codeDir) continue;
-      const identity = fakeIdentity(logicalId, resource.Type);
+      const identity = fakeIdentity(logicalId, resource.Type, env, props);
       spec.functions.push({
         logicalId,
         stackName,
@@ -146,7 +252,10 @@ function readStack(
         codeDir,
         handler: props.Handler ?? 'index.handler',
         environment: stringValues(
-          resolve(props.Environment?.Variables ?? {}) as Record<string, unknown>,
+          resolve(props.Environment?.Variables ?? {}, 'Environment.Variables') as Record<
+            string,
+            unknown
+          >,
         ),
         timeoutSeconds: props.Timeout ?? 3,
         memorySize: props.MemorySize ?? 128,
@@ -156,9 +265,9 @@ function readStack(
       spec.rules.push({
         logicalId,
         stackName,
-        eventBusName: busName(resolve(props.EventBusName ?? 'default')),
-        eventPattern: resolve(props.EventPattern) as Record<string, unknown>,
-        targets: resolve(props.Targets ?? []) as LocalRuleTarget[],
+        eventBusName: busName(resolve(props.EventBusName ?? 'default', 'EventBusName')),
+        eventPattern: resolve(props.EventPattern, 'EventPattern') as Record<string, unknown>,
+        targets: resolve(props.Targets ?? [], 'Targets') as LocalRuleTarget[],
         description: props.Description,
       });
     } else if (resource.Type === 'AWS::DynamoDB::Table') {
@@ -173,10 +282,10 @@ function readStack(
           : undefined,
       });
     } else if (resource.Type === 'AWS::Events::EventBus') {
-      spec.eventBuses.push(logicalId);
+      spec.eventBuses.push(fakeIdentity(logicalId, resource.Type, env, props).ref);
     }
   }
-  for (const machine of resolveStateMachines(template)) {
+  for (const machine of resolveStateMachines(template, env)) {
     spec.stateMachines.push({
       ...machine,
       stackName,

@@ -4,13 +4,44 @@
  * can be read (and run) without deploying it.
  *
  * Handles `Ref`, `Fn::GetAtt`, `Fn::Join`, `Fn::Sub`, `Fn::Select`,
- * `Fn::Split` and the pseudo parameters; anything else throws, naming it.
+ * `Fn::Split`, the pseudo parameters, and the references between stacks of one
+ * assembly (`Fn::ImportValue`, `Fn::GetStackOutput`) when the environment
+ * says where to find them; anything else throws, naming it.
  */
 
 /** A CloudFormation template, as far as the resolver reads it. */
 export interface CfnTemplate {
   readonly Resources?: Record<string, { Type: string; Properties?: Record<string, unknown> }>;
   readonly Parameters?: Record<string, { Default?: unknown }>;
+  readonly Outputs?: Record<string, { Value: unknown; Export?: { Name: unknown } }>;
+}
+
+/**
+ * The values that the other stacks of an assembly offer: what
+ * `Fn::ImportValue` and `Fn::GetStackOutput` read. Each returns `undefined`
+ * when the assembly has no such export or output.
+ */
+export interface CrossStackValues {
+  /** The value of the output exported under `exportName`. */
+  exportValue(exportName: string): unknown;
+  /** The value of output `outputName` of the stack named `stackName`. */
+  stackOutput(stackName: string, outputName: string): unknown;
+}
+
+/** Thrown when a reference to another stack names nothing the assembly holds. */
+export class UnresolvedReferenceError extends Error {
+  /** The resource and property that hold the reference, when known. */
+  public at?: { readonly resource: string; readonly property: string };
+
+  constructor(
+    /** `export 'X'` or `output 'O' of stack 'S'`. */
+    public readonly reference: string,
+    /** Why, and what to do. */
+    public readonly fix: string,
+  ) {
+    super(`${reference}: ${fix}`);
+    this.name = 'UnresolvedReferenceError';
+  }
 }
 
 /** The account and region that fake ARNs use. */
@@ -19,6 +50,10 @@ export interface FakeEnvironment {
   readonly account?: string;
   /** @default 'us-east-1' */
   readonly region?: string;
+  /** What `AWS::StackName` gives. @default 'LocalStack' */
+  readonly stackName?: string;
+  /** Where references to other stacks are read. @default - they cannot be resolved */
+  readonly crossStack?: CrossStackValues;
 }
 
 /** The ARN, name and URL a resource gets when resolved offline. */
@@ -32,6 +67,7 @@ export function fakeIdentity(
   logicalId: string,
   type: string,
   env: FakeEnvironment = {},
+  properties: Record<string, unknown> = {},
 ): FakeIdentity {
   const account = env.account ?? '123456789012';
   const region = env.region ?? 'us-east-1';
@@ -44,8 +80,12 @@ export function fakeIdentity(
       const a = arn('states', `stateMachine:${logicalId}`);
       return { ref: a, arn: a };
     }
-    case 'AWS::Events::EventBus':
-      return { ref: logicalId, arn: arn('events', `event-bus/${logicalId}`) };
+    case 'AWS::Events::EventBus': {
+      // A bus is known by its name, so that a stack that imports it by ARN
+      // (`DomainEventBus.fromEventBusArn`) reaches the same bus locally.
+      const name = typeof properties.Name === 'string' ? properties.Name : logicalId;
+      return { ref: name, arn: arn('events', `event-bus/${name}`) };
+    }
     case 'AWS::Events::Rule':
       return { ref: logicalId, arn: arn('events', `rule/${logicalId}`) };
     case 'AWS::SQS::Queue':
@@ -92,7 +132,7 @@ class Resolver {
       'AWS::Region': env.region ?? 'us-east-1',
       'AWS::Partition': 'aws',
       'AWS::URLSuffix': 'amazonaws.com',
-      'AWS::StackName': 'LocalStack',
+      'AWS::StackName': env.stackName ?? 'LocalStack',
       'AWS::NoValue': '',
     };
   }
@@ -131,6 +171,10 @@ class Resolver {
       }
       case 'Fn::Sub':
         return this.sub(arg);
+      case 'Fn::ImportValue':
+        return this.importValue(String(this.resolve(arg)));
+      case 'Fn::GetStackOutput':
+        return this.stackOutput(arg as Record<string, unknown>);
       default:
         throw new Error(`cannot resolve ${name} offline`);
     }
@@ -149,6 +193,28 @@ class Resolver {
         return String(this.ref(expr));
       })
       .replace(/\$\{!/g, '${');
+  }
+
+  /** @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-importvalue.html */
+  private importValue(exportName: string): unknown {
+    const value = this.env.crossStack?.exportValue(exportName);
+    if (value !== undefined) return value;
+    throw new UnresolvedReferenceError(
+      `export '${exportName}'`,
+      'no stack of the assembly exports it. Fix: synthesize the stack that exports it in the same app (or stage), or give this stack the value as a plain string instead of importing it',
+    );
+  }
+
+  /** @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-getstackoutput.html */
+  private stackOutput(arg: Record<string, unknown>): unknown {
+    const stackName = String(this.resolve(arg.StackName));
+    const outputName = String(this.resolve(arg.OutputName));
+    const value = this.env.crossStack?.stackOutput(stackName, outputName);
+    if (value !== undefined) return value;
+    throw new UnresolvedReferenceError(
+      `output '${outputName}' of stack '${stackName}'`,
+      'the assembly has no such stack output. Fix: synthesize that stack in the same app (or stage), or give this stack the value as a plain string',
+    );
   }
 
   private ref(id: string): unknown {
@@ -170,7 +236,7 @@ class Resolver {
   private identity(id: string): FakeIdentity {
     const resource = this.template.Resources?.[id];
     if (!resource) throw new Error(`the template has no resource or parameter '${id}'`);
-    return fakeIdentity(id, resource.Type, this.env);
+    return fakeIdentity(id, resource.Type, this.env, resource.Properties);
   }
 }
 
@@ -190,21 +256,31 @@ export function resolveStateMachines(
     .filter(([, r]) => r.Type === 'AWS::StepFunctions::StateMachine')
     .map(([logicalId, r]) => {
       const props = r.Properties ?? {};
+      const resolve = (property: string) =>
+        locate(logicalId, property, () => resolveIntrinsics(props[property], template, env));
       let text =
         props.Definition !== undefined
-          ? JSON.stringify(resolveIntrinsics(props.Definition, template, env))
-          : String(resolveIntrinsics(props.DefinitionString, template, env));
-      const substitutions = resolveIntrinsics(
-        props.DefinitionSubstitutions ?? {},
-        template,
-        env,
+          ? JSON.stringify(resolve('Definition'))
+          : String(resolve('DefinitionString'));
+      const substitutions = (
+        props.DefinitionSubstitutions === undefined ? {} : resolve('DefinitionSubstitutions')
       ) as Record<string, unknown>;
       for (const [key, value] of Object.entries(substitutions))
         text = text.split(`\${${key}}`).join(String(value));
       return {
         logicalId,
-        arn: fakeIdentity(logicalId, r.Type, env).arn,
+        arn: fakeIdentity(logicalId, r.Type, env, props).arn,
         definition: JSON.parse(text) as Record<string, unknown>,
       };
     });
+}
+
+/** Run `resolve`, and say which resource and property an unresolved reference is in. */
+export function locate<T>(resource: string, property: string, resolve: () => T): T {
+  try {
+    return resolve();
+  } catch (error) {
+    if (error instanceof UnresolvedReferenceError && !error.at) error.at = { resource, property };
+    throw error;
+  }
 }

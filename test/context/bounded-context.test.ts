@@ -111,7 +111,8 @@ describe('BoundedContext', () => {
         {
           Source: 'test.orders',
           DetailType: 'OrderPlaced',
-          EventBusName: expect.stringContaining(':event-bus/Bus'),
+          // The bus's name, which CDK derives from its path.
+          EventBusName: expect.stringContaining(':event-bus/TestBus'),
           Detail: {
             metadata: {
               'eventId.$': 'States.UUID()',

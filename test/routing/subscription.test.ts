@@ -59,7 +59,8 @@ describe('subscriptions', () => {
         'detail-type': '$.detail-type',
       });
       expect(transformer.InputTemplate).toBe(
-        '{"metadata":{"correlationId":<detail-metadata-correlationId>,"causationId":<detail-metadata-eventId>},' +
+        '{"metadata":{"correlationId":<detail-metadata-correlationId>,"causationId":<detail-metadata-eventId>,' +
+          '"trigger":{"source":<source>,"detailType":<detail-type>,"eventId":<detail-metadata-eventId>}},' +
           '"data":<detail-data>,"trigger":{"source":<source>,"detailType":<detail-type>,"eventId":<detail-metadata-eventId>}}',
       );
     });

@@ -241,16 +241,61 @@ describe('resolveIntrinsics', () => {
       { A: [{ 'Fn::Join': ['', [{ Ref: 'Missing' }]] }] },
       /'Missing'/,
     ],
-    ['Fn::ImportValue is met', { 'Fn::ImportValue': 'SharedBusArn' }, /Fn::ImportValue/],
     [
-      'Fn::ImportValue is nested',
+      'Fn::ImportValue names no export of the assembly',
+      { 'Fn::ImportValue': 'SharedBusArn' },
+      /export 'SharedBusArn': no stack of the assembly exports it. Fix: /,
+    ],
+    [
+      'Fn::ImportValue is nested and names no export',
       { 'Fn::Join': ['', [{ 'Fn::ImportValue': 'SharedBusArn' }]] },
-      /cannot resolve Fn::ImportValue offline/,
+      /export 'SharedBusArn'/,
+    ],
+    [
+      'Fn::GetStackOutput names no output of the assembly',
+      { 'Fn::GetStackOutput': { StackName: 'Bus', OutputName: 'BusArn' } },
+      /output 'BusArn' of stack 'Bus': the assembly has no such stack output. Fix: /,
     ],
     ['Fn::If is met', { 'Fn::If': ['Cond', 'a', 'b'] }, /cannot resolve Fn::If offline/],
     ['Fn::Base64 is met', { 'Fn::Base64': 'x' }, /cannot resolve Fn::Base64 offline/],
   ])('fails when %s', (_name, value, message) => {
     expect(() => resolveIntrinsics(value, template)).toThrow(message);
+  });
+
+  describe('references between stacks', () => {
+    const crossStack = {
+      exportValue: (name: string) => (name === 'Bus:Arn' ? 'arn-of-bus' : undefined),
+      stackOutput: (stack: string, output: string) =>
+        stack === 'Bus' && output === 'BusName' ? 'name-of-bus' : undefined,
+    };
+
+    it.each<[string, unknown, unknown]>([
+      ['an export', { 'Fn::ImportValue': 'Bus:Arn' }, 'arn-of-bus'],
+      [
+        'an export named by an intrinsic',
+        { 'Fn::ImportValue': { 'Fn::Join': [':', ['Bus', 'Arn']] } },
+        'arn-of-bus',
+      ],
+      [
+        'a stack output',
+        { 'Fn::GetStackOutput': { StackName: 'Bus', OutputName: 'BusName', Region: 'x' } },
+        'name-of-bus',
+      ],
+      ['the stack name', { Ref: 'AWS::StackName' }, 'Orders'],
+    ])('reads %s', (_name, value, expected) => {
+      expect(resolveIntrinsics(value, template, { crossStack, stackName: 'Orders' })).toBe(
+        expected,
+      );
+    });
+  });
+
+  it('names an event bus by its Name property, as its ARN does', () => {
+    const withName: CfnTemplate = {
+      Resources: { Bus: { Type: 'AWS::Events::EventBus', Properties: { Name: 'food-bus' } } },
+    };
+    expect(resolveIntrinsics([{ Ref: 'Bus' }, { 'Fn::GetAtt': ['Bus', 'Arn'] }], withName)).toEqual(
+      ['food-bus', `arn:aws:events:${REGION}:${ACCOUNT}:event-bus/food-bus`],
+    );
   });
 
   it('fails when the template has no Resources section and a Ref names a resource', () => {

@@ -1,0 +1,4 @@
+import { App } from 'aws-cdk-lib';
+import { buildShop } from '../lib/app';
+
+buildShop(new App());
