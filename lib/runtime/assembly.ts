@@ -328,5 +328,12 @@ function stringValues(values: Record<string, unknown>): Record<string, string> {
 }
 
 function readJson<T>(file: string): T {
-  return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
+  const text = fs.readFileSync(file, 'utf8');
+  try {
+    return JSON.parse(text) as T;
+  } catch (error) {
+    throw new AssemblyError(
+      `${file} is not valid JSON (${(error as Error).message}); run 'npx cdk synth' again`,
+    );
+  }
 }

@@ -173,43 +173,8 @@ function checkSteps(steps: Step[], inputs: string[]): void {
 }
 
 function loadRuntime(app: string, record: RecordOption): LocalRuntime {
-  try {
-    return LocalRuntime.fromAssembly(app, { record });
-  } catch (error) {
-    if (error instanceof SyntaxError) throw brokenAssemblyFile(app, error);
-    throw error;
-  }
-}
-
-/** A cloud assembly file that does not parse, named, so that the user knows what to rebuild. */
-function brokenAssemblyFile(dir: string, error: SyntaxError): Error {
-  const files = [path.join(dir, 'manifest.json')];
-  try {
-    const manifest = JSON.parse(fs.readFileSync(files[0], 'utf8')) as {
-      artifacts?: Record<string, { properties?: { templateFile?: string } }>;
-    };
-    for (const [name, artifact] of Object.entries(manifest.artifacts ?? {})) {
-      if (artifact.properties?.templateFile)
-        files.push(path.join(dir, artifact.properties.templateFile));
-      files.push(path.join(dir, `${name}.assets.json`));
-    }
-  } catch {
-    // The manifest itself is the broken file.
-  }
-  for (const file of files) {
-    if (!fs.existsSync(file)) continue;
-    try {
-      JSON.parse(fs.readFileSync(file, 'utf8'));
-    } catch (parse) {
-      return Object.assign(
-        new Error(
-          `${file} is not valid JSON (${(parse as Error).message}); run 'npx cdk synth' again`,
-        ),
-        { name: 'AssemblyError' },
-      );
-    }
-  }
-  return error;
+  // A file of the assembly that does not parse is an AssemblyError naming it.
+  return LocalRuntime.fromAssembly(app, { record });
 }
 
 function readJson(file: string, flag: string): unknown {

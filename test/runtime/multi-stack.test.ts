@@ -169,3 +169,13 @@ describe('local runtime on an app of several stacks', () => {
     expect(message).toMatch(/Fix: synthesize the stack that exports it in the same app/);
   });
 });
+
+describe('loading an assembly', () => {
+  it('fails naming the file when the manifest is not JSON', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'broken-assembly-'));
+    fs.writeFileSync(path.join(dir, 'manifest.json'), '{ "version": ');
+    expect(() => LocalRuntime.fromAssembly(dir)).toThrow(
+      `${path.join(dir, 'manifest.json')} is not valid JSON (`,
+    );
+  });
+});
