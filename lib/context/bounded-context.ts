@@ -246,6 +246,7 @@ export class BoundedContext<E extends string = string> extends Construct {
       events: options.events,
       correlateBy: options.correlateBy,
       timeout: options.timeout,
+      keep: options.keep,
     });
     const resultKey = options.resultKey ?? 'awaited';
     const scope = new Construct(this, name);

@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import { EcommerceFraudStack } from '../../examples/ecommerce-fraud/ecommerce-fraud-stack';
 import { LocalRuntime, RecordedEvent, RecordedExecution } from '../../lib/runtime';
 import { testApp } from '../helpers';
+import { foreignMetadata } from './foreign-metadata';
 
 /**
  * End to end: the e-commerce fraud example synthesized with its real handler
@@ -23,7 +24,14 @@ beforeEach(() => {
   runtime = LocalRuntime.fromAssembly(assemblyDir, { startTime: new Date(START) });
 });
 
-afterEach(() => runtime?.dispose());
+afterEach(() => {
+  try {
+    // Whatever the flow, no event re-publishes another context's envelope metadata.
+    if (runtime) expect(foreignMetadata(runtime.record.events())).toEqual([]);
+  } finally {
+    runtime?.dispose();
+  }
+});
 
 interface OrderOptions {
   readonly email?: string;

@@ -116,6 +116,27 @@ export function validateAwaitOptions(
       'Use a plain field name, for example awaited.',
     );
   }
+  validateKeptFields(path, options.keep?.data);
+}
+
+/** The fields an await keeps of its event's data: dotted paths, each once. */
+function validateKeptFields(path: string, fields: readonly string[] | undefined): void {
+  if (fields === undefined) return;
+  const seen = new Set<string>();
+  for (const field of fields) {
+    if (!/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(field ?? '')) {
+      throw new ValidationError(
+        path,
+        'keep.data',
+        field,
+        "Give dotted paths of fields of the awaited event's data, for example 'reason' or 'shipment.trackingNumber'.",
+      );
+    }
+    if (seen.has(field)) {
+      throw new ValidationError(path, 'keep.data', field, 'The field is listed twice; list it once.');
+    }
+    seen.add(field);
+  }
 }
 
 /** Check that a context can get its workflow: only one, no await in an Express workflow, every branch given. */
