@@ -290,9 +290,10 @@ function wholeIn(value: number, min: number, max: number): boolean {
  *
  * Fixed: `Check envelope`, `Default causationId`, `Default causationId (keep
  * metadata)` and `InvalidEnvelope` (the envelope check), `Failed` (the end of
- * the failure path). Patterns: `Publish <Event>` and `Publish <Event> (<state>)`
- * (every publish), `Compensate <task>`, `<await> timed out`,
- * `<await>: which event?`, `<await>: unexpected event`.
+ * the failure path), `Which failure event?` (the choice of the failure event
+ * by error name). Patterns: `Publish <Event>` and `Publish <Event> (<state>)`
+ * (every publish), `Compensate <task>` and `Compensate <task> (<compensate
+ * state>)`, `<await> timed out`, `<await>: which event?`, `<await>: unexpected event`.
  */
 export const LIBRARY_STATE_NAMES = {
   fixed: [
@@ -301,6 +302,7 @@ export const LIBRARY_STATE_NAMES = {
     'Default causationId (keep metadata)',
     'InvalidEnvelope',
     'Failed',
+    'Which failure event?',
   ],
   prefixes: ['Publish ', 'Compensate '],
   suffixes: [' timed out', ': which event?', ': unexpected event'],
