@@ -601,6 +601,18 @@ export class BoundedContext<E extends string = string> extends Construct {
     return this._alarms?.eventsPublished;
   }
 
+  /**
+   * How many `event` events this context published (counted from the bus's
+   * audit log, per detail-type): the count of a business outcome such as
+   * `PaymentDeclined`. Undefined for an imported bus or before the workflow is defined.
+   */
+  public metricEventPublished(
+    event: E | LifecycleEvent,
+    props?: cloudwatch.MetricOptions,
+  ): cloudwatch.Metric | undefined {
+    return this._alarms?.eventPublished(this.event(event).name, props);
+  }
+
   /** Events delivered to this context (to start its workflow or resume an await). */
   public metricEventsReceived(props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
     const rules = [...this.subscriptions.map((s) => s.rule), ...(this._awaitStore?.rules ?? [])];

@@ -119,11 +119,32 @@ function contextRow(context: BoundedContext): cloudwatch.IWidget[] {
         ...(published ? [published.with({ label: 'published' })] : []),
       ],
     }),
+    ...outcomeWidget(context),
     new cloudwatch.GraphWidget({
       title: title('dead letters'),
       width: 3,
       left: [context.metricDeadLetters({ statistic: 'Maximum', label: 'in DLQ' })],
     }),
     new cloudwatch.AlarmStatusWidget({ title: title('alarms'), width: 3, alarms: context.alarms }),
+  ];
+}
+
+/**
+ * The context's events counted per event: business outcomes (a declined
+ * payment, a cancelled order) are seen here, not as alarms. None when the
+ * bus's audit log is not in this app.
+ */
+function outcomeWidget(context: BoundedContext): cloudwatch.IWidget[] {
+  const metrics = context.events
+    .filter((e) => e.name !== 'WorkflowStarted')
+    .flatMap((e) => context.metricEventPublished(e.name) ?? []);
+  if (metrics.length === 0) return [];
+  return [
+    new cloudwatch.GraphWidget({
+      title: `${context.contextName}: events by outcome`,
+      width: 6,
+      stacked: true,
+      left: metrics,
+    }),
   ];
 }
