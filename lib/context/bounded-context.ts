@@ -439,7 +439,10 @@ export class BoundedContext<E extends string = string> extends Construct {
   private failureEventsOf(options: WorkflowOptions<E>): Map<string, DomainEvent> {
     const byError = new Map<string, DomainEvent>();
     const given = Object.entries(options.failureEvents ?? {});
-    if (options.failureEvent !== undefined && options.failureEvents?.[DEFAULT_FAILURE] !== undefined) {
+    if (
+      options.failureEvent !== undefined &&
+      options.failureEvents?.[DEFAULT_FAILURE] !== undefined
+    ) {
       throw new ValidationError(
         this.node.path,
         'failureEvent',

@@ -94,7 +94,10 @@ export class ContextAlarms extends Construct {
    * How many `eventName` events the context published, from the audit log:
    * a business outcome (`PaymentDeclined`) is counted, not alarmed on.
    */
-  public eventPublished(eventName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric | undefined {
+  public eventPublished(
+    eventName: string,
+    props?: cloudwatch.MetricOptions,
+  ): cloudwatch.Metric | undefined {
     return this.eventsByType?.metric({
       statistic: 'Sum',
       label: eventName,

@@ -168,7 +168,9 @@ export class SagaWiring {
     const next = this.entry(task.invoke.stateId, destination);
     // One chain per destination: `Compensate Pay` ends in the failure tail,
     // `Compensate Pay (Refused)` goes on after the compensate() state Refused.
-    const stateName = marker ? `Compensate ${task.taskName} (${marker})` : `Compensate ${task.taskName}`;
+    const stateName = marker
+      ? `Compensate ${task.taskName} (${marker})`
+      : `Compensate ${task.taskName}`;
     const suffix = marker ? uniqueId(marker) : '';
     this.ctx.claimStateName(stateName);
     const { handler, event } = task.compensation!;
@@ -244,13 +246,13 @@ export class SagaWiring {
       const existing = publishes.get(event.name);
       if (existing) return existing;
       const state = this.ctx.publish(
-          this.scope,
-          `Emit${event.name}`,
-          event.name,
-          'End',
-          // The workflow's data plus Error and Cause: consumers correlate it like any other event.
-          'States.JsonMerge($.data, $.error, false)',
-        );
+        this.scope,
+        `Emit${event.name}`,
+        event.name,
+        'End',
+        // The workflow's data plus Error and Cause: consumers correlate it like any other event.
+        'States.JsonMerge($.data, $.error, false)',
+      );
       state.next(workflowFailed);
       publishes.set(event.name, state);
       return state;

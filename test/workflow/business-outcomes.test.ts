@@ -231,7 +231,11 @@ describe('business outcomes of a saga', () => {
     it("a compensate() state's then is also reached without compensating", () => {
       const { loans, reserve, charge } = lending();
       const cancelled = loans.emit('LoanCancelled');
-      const refused = loans.compensate('Refused', { error: 'Refused', cause: 'no', then: cancelled });
+      const refused = loans.compensate('Refused', {
+        error: 'Refused',
+        cause: 'no',
+        then: cancelled,
+      });
       expect(() =>
         loans.workflow(
           reserve.next(

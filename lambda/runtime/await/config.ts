@@ -19,7 +19,10 @@ export interface AwaitConfig {
  * The fields of `value` at the dotted paths, in the same nesting; paths that
  * point at nothing are left out.
  */
-export function pickFields(value: unknown, dottedPaths: readonly string[]): Record<string, unknown> {
+export function pickFields(
+  value: unknown,
+  dottedPaths: readonly string[],
+): Record<string, unknown> {
   const picked: Record<string, unknown> = {};
   for (const path of dottedPaths) {
     const field = fieldAt(value, path);
@@ -28,8 +31,10 @@ export function pickFields(value: unknown, dottedPaths: readonly string[]): Reco
     let target = picked;
     for (const key of keys.slice(0, -1)) {
       const next = target[key];
-      target = (target[key] =
-        next !== null && typeof next === 'object' ? next : {}) as Record<string, unknown>;
+      target = (target[key] = next !== null && typeof next === 'object' ? next : {}) as Record<
+        string,
+        unknown
+      >;
     }
     target[keys[keys.length - 1]] = field;
   }

@@ -133,7 +133,12 @@ function validateKeptFields(path: string, fields: readonly string[] | undefined)
       );
     }
     if (seen.has(field)) {
-      throw new ValidationError(path, 'keep.data', field, 'The field is listed twice; list it once.');
+      throw new ValidationError(
+        path,
+        'keep.data',
+        field,
+        'The field is listed twice; list it once.',
+      );
     }
     seen.add(field);
   }
