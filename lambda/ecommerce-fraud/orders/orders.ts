@@ -29,7 +29,7 @@ export interface Order {
 
 /**
  * What the Orders workflow's await left in the order's data: the event that
- * came (`OrderShipped` or `PaymentFailed`), or the timeout error.
+ * came (`OrderShipped` or `ReservationFailed`), or the timeout error.
  */
 export interface AwaitedOutcome {
   readonly event?: string;
