@@ -185,6 +185,8 @@ export class EcommerceFraudStack extends Stack {
               correlateBy: 'orderId',
               timeout: Duration.minutes(30),
               onTimeout: 'ReservationExpired',
+              // Only why a payment was refused travels on to ReservationFailed, not Payments' data.
+              keep: { data: ['Error', 'Cause'] },
             })
             .when(payments.event('PaymentCaptured'), inventory.emit('StockCommitted'))
             .when(payments.event('PaymentDeclined'), releaseStock)
