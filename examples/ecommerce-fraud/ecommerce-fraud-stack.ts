@@ -31,7 +31,7 @@ export class EcommerceFraudStack extends Stack {
   public readonly bus: DomainEventBus;
   public readonly customers: BoundedContext<'CustomerRegistered'>;
   public readonly orders: BoundedContext<
-    'OrderPlaced' | 'OrderCompleted' | 'OrderCancelled' | 'OrderStalled'
+    'OrderPlaced' | 'OrderCompleted' | 'OrderCancelled' | 'OrderStalled' | 'OrderRejected'
   >;
   public readonly fraudDetection: BoundedContext<'PossibleFraud' | 'NoFraudDetected'>;
   public readonly inventory: BoundedContext<
@@ -65,7 +65,7 @@ export class EcommerceFraudStack extends Stack {
     const orders = (this.orders = new BoundedContext(this, 'Orders', {
       bus,
       publishFrom,
-      events: ['OrderPlaced', 'OrderCompleted', 'OrderCancelled', 'OrderStalled'],
+      events: ['OrderPlaced', 'OrderCompleted', 'OrderCancelled', 'OrderStalled', 'OrderRejected'],
     }));
     const fraud = (this.fraudDetection = new BoundedContext(this, 'FraudDetection', {
       bus,
@@ -135,6 +135,8 @@ export class EcommerceFraudStack extends Stack {
             .when(inventory.event('ReservationFailed'), cancelOrder)
             .whenTimedOut(cancelOrder),
         ),
+      // A request PlaceOrder refuses is OrderRejected, for the client; an outage only WorkflowFailed.
+      { failureEvents: { InvalidOrder: 'OrderRejected' } },
     );
 
     // FraudDetection was added later, by events only: nobody's workflow changed.

@@ -387,6 +387,27 @@ describe('e-commerce with fraud detection, end to end', () => {
     expect(runtime.record.events('OrderCompleted', 'throttled-1')).toHaveLength(1);
   });
 
+  it('rejects an invalid order with OrderRejected, and an outage of PlaceOrder with WorkflowFailed only', async () => {
+    const invalid = placeOrder('invalid-1', { email: 'not an email' });
+    await runtime.settle();
+    runtime.injectFault('PlaceOrder', { error: 'Error', message: 'database down', times: 1 });
+    const broken = placeOrder('broken-1');
+    await runtime.settle();
+
+    expect(invalid).toMatchObject({ status: 'FAILED', error: 'InvalidOrder' });
+    expect(eventsOf('invalid-1')).toEqual([
+      'orders TaskFailed',
+      'orders OrderRejected',
+      'orders WorkflowFailed',
+    ]);
+    expect(only('OrderRejected', 'invalid-1').detail.data).toMatchObject({
+      Error: 'InvalidOrder',
+      email: 'not an email',
+    });
+    expect(broken).toMatchObject({ status: 'FAILED', error: 'Error' });
+    expect(eventsOf('broken-1')).toEqual(['orders TaskFailed', 'orders WorkflowFailed']);
+  });
+
   it('cancels an order at once when its stock is sold out: Inventory publishes ReservationFailed and succeeds', async () => {
     const orders = placeOrder('sold-out-1', {
       items: [{ sku: 'SOLD-OUT', quantity: 1, unitPrice: 5 }],
