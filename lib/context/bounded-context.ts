@@ -502,6 +502,15 @@ export class BoundedContext<E extends string = string> extends Construct {
         );
       }
       thens.set(then, marker);
+      const chained = (marker.toStateJson() as { Next?: string }).Next;
+      if (chained !== undefined) {
+        throw new ValidationError(
+          `${this.node.path}/${marker.stateId}`,
+          'next',
+          chained,
+          `A compensate() state goes on with its then once the compensations ran; nothing may be chained after it. Move ${chained} into then (then: ${camelCase(this.contextName)}.emit(...).next(...)).`,
+        );
+      }
       if (!linked.has(marker)) {
         throw new ValidationError(
           `${this.node.path}/${marker.stateId}`,

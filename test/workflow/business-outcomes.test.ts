@@ -248,6 +248,19 @@ describe('business outcomes of a saga', () => {
       ).toThrow(/invalid then: 'Publish LoanCancelled'\. The workflow also reaches/);
     });
 
+    it('a state is chained after a compensate() state', () => {
+      const { loans, reserve, start } = lending();
+      const refused = loans.compensate('Refused', {
+        error: 'Refused',
+        cause: 'no',
+        then: loans.emit('LoanCancelled'),
+      });
+      refused.next(start);
+      expect(() => loans.workflow(reserve.next(refused))).toThrow(
+        /\[Test\/Loans\/Refused\] invalid next: 'StartLoan'\. A compensate\(\) state goes on with its then/,
+      );
+    });
+
     it('two compensate() states share one then', () => {
       const { loans, reserve } = lending();
       const cancelled = loans.emit('LoanCancelled');
