@@ -12,7 +12,9 @@ const entry = (file: string) => path.join(handlers, file);
  * The e-commerce system of "Key Differences In Implementing Service
  * Orchestration vs. Choreography": fraud detection added by events, a payment
  * saga that refunds when fraud is suspected, stock released when the payment
- * fails, and delivery that ships only after an explicit NoFraudDetected.
+ * is declined or fails, and delivery that ships only after an explicit
+ * NoFraudDetected. A declined card, a suspected fraud and sold-out stock are
+ * business outcomes: every execution succeeds. Outages still fail theirs.
  */
 /** Properties of the example stack. */
 export interface EcommerceFraudStackProps extends StackProps {
@@ -29,7 +31,7 @@ export class EcommerceFraudStack extends Stack {
   public readonly bus: DomainEventBus;
   public readonly customers: BoundedContext<'CustomerRegistered'>;
   public readonly orders: BoundedContext<
-    'OrderPlaced' | 'OrderCompleted' | 'OrderCancelled' | 'OrderStalled'
+    'OrderPlaced' | 'OrderCompleted' | 'OrderCancelled' | 'OrderStalled' | 'OrderRejected'
   >;
   public readonly fraudDetection: BoundedContext<'PossibleFraud' | 'NoFraudDetected'>;
   public readonly inventory: BoundedContext<
@@ -43,6 +45,7 @@ export class EcommerceFraudStack extends Stack {
     | 'PaymentCharged'
     | 'PaymentRefunded'
     | 'PaymentCaptured'
+    | 'PaymentDeclined'
     | 'PaymentFailed'
     | 'FraudCheckTimedOut'
   >;
@@ -62,7 +65,7 @@ export class EcommerceFraudStack extends Stack {
     const orders = (this.orders = new BoundedContext(this, 'Orders', {
       bus,
       publishFrom,
-      events: ['OrderPlaced', 'OrderCompleted', 'OrderCancelled', 'OrderStalled'],
+      events: ['OrderPlaced', 'OrderCompleted', 'OrderCancelled', 'OrderStalled', 'OrderRejected'],
     }));
     const fraud = (this.fraudDetection = new BoundedContext(this, 'FraudDetection', {
       bus,
@@ -87,6 +90,7 @@ export class EcommerceFraudStack extends Stack {
         'PaymentCharged',
         'PaymentRefunded',
         'PaymentCaptured',
+        'PaymentDeclined',
         'PaymentFailed',
         'FraudCheckTimedOut',
       ],
@@ -104,7 +108,8 @@ export class EcommerceFraudStack extends Stack {
       }),
     );
 
-    // Orders: place the order, then wait for the outcome decided by the other contexts.
+    // Orders: place the order, then wait for the outcome decided by the other contexts:
+    // shipped, or the stock released (which comes after any refund).
     const cancelOrder = orders.task('CancelOrder', {
       entry: entry('orders/cancel-order.ts'),
       emits: 'OrderCancelled',
@@ -115,11 +120,7 @@ export class EcommerceFraudStack extends Stack {
         .next(
           orders
             .await('AwaitOutcome', {
-              events: [
-                delivery.event('OrderShipped'),
-                payments.event('PaymentFailed'),
-                inventory.event('ReservationFailed'),
-              ],
+              events: [delivery.event('OrderShipped'), inventory.event('ReservationFailed')],
               correlateBy: 'orderId',
               timeout: Duration.hours(1),
               onTimeout: 'OrderStalled',
@@ -131,10 +132,11 @@ export class EcommerceFraudStack extends Stack {
                 emits: 'OrderCompleted',
               }),
             )
-            .when(payments.event('PaymentFailed'), cancelOrder)
             .when(inventory.event('ReservationFailed'), cancelOrder)
             .whenTimedOut(cancelOrder),
         ),
+      // A request PlaceOrder refuses is OrderRejected, for the client; an outage only WorkflowFailed.
+      { failureEvents: { InvalidOrder: 'OrderRejected' } },
     );
 
     // FraudDetection was added later, by events only: nobody's workflow changed.
@@ -153,8 +155,16 @@ export class EcommerceFraudStack extends Stack {
         ),
     );
 
-    // Inventory: reserve, and release the stock if the payment fails or never comes.
+    // The events of a business refusal carry the workflow's data plus Error and Cause.
+    const withReason = 'States.JsonMerge($.data, $.error, false)';
+
+    // Inventory: reserve, and release the stock if the payment is declined, fails or never comes.
     inventory.on(orders.event('OrderPlaced'));
+    const releaseStock = inventory.compensate('PaymentNotMade', {
+      error: 'PaymentNotMade',
+      cause: 'the payment for the reserved stock was declined or failed',
+      then: inventory.emit('ReservationFailed', { stateName: 'Stock released', data: withReason }),
+    });
     inventory.workflow(
       inventory
         .task('ReserveStock', {
@@ -162,29 +172,35 @@ export class EcommerceFraudStack extends Stack {
           emits: 'StockReserved',
           compensate: { entry: entry('inventory/release-stock.ts'), emits: 'StockReleased' },
         })
+        .onError(
+          'OutOfStock',
+          inventory.emit('ReservationFailed', { stateName: 'Out of stock', data: withReason }),
+        )
         .next(
           inventory
             .await('AwaitPayment', {
-              events: [payments.event('PaymentCaptured'), payments.event('PaymentFailed')],
+              events: [
+                payments.event('PaymentCaptured'),
+                payments.event('PaymentDeclined'),
+                payments.event('PaymentFailed'),
+              ],
               correlateBy: 'orderId',
               timeout: Duration.minutes(30),
               onTimeout: 'ReservationExpired',
+              // Only why a payment was refused travels on to ReservationFailed, not Payments' data.
+              keep: { data: ['Error', 'Cause'] },
             })
             .when(payments.event('PaymentCaptured'), inventory.emit('StockCommitted'))
-            .when(
-              payments.event('PaymentFailed'),
-              inventory.fail('PaymentFailed', {
-                error: 'PaymentFailed',
-                cause: 'the payment for the reserved stock failed',
-              }),
-            ),
+            .when(payments.event('PaymentDeclined'), releaseStock)
+            .when(payments.event('PaymentFailed'), releaseStock),
         ),
-      // Out of stock, payment failed or never came: Orders learns it from this event.
+      // An outage, or the payment never came: Orders learns it from this event too.
       { failureEvent: 'ReservationFailed' },
     );
 
-    // Payments: a saga. Charge, then capture only once fraud detection says no;
-    // possible fraud or no verdict in time refunds the charge.
+    // Payments: a saga. Charge, then capture only once fraud detection says no.
+    // A declined card or a possible fraud (refunded) is PaymentDeclined, and
+    // the execution succeeds; an outage or no verdict in time refunds and fails.
     payments.on(inventory.event('StockReserved'));
     payments.workflow(
       payments
@@ -193,6 +209,10 @@ export class EcommerceFraudStack extends Stack {
           emits: 'PaymentCharged',
           compensate: { entry: entry('payments/refund-payment.ts'), emits: 'PaymentRefunded' },
         })
+        .onError(
+          'PaymentDeclined',
+          payments.emit('PaymentDeclined', { stateName: 'Card declined', data: withReason }),
+        )
         .next(
           payments
             .await('AwaitFraudCheck', {
@@ -204,9 +224,13 @@ export class EcommerceFraudStack extends Stack {
             .when(fraud.event('NoFraudDetected'), payments.emit('PaymentCaptured'))
             .when(
               fraud.event('PossibleFraud'),
-              payments.fail('FraudSuspected', {
+              payments.compensate('FraudSuspected', {
                 error: 'PossibleFraud',
                 cause: 'fraud detection flagged the order',
+                then: payments.emit('PaymentDeclined', {
+                  stateName: 'Fraud refunded',
+                  data: withReason,
+                }),
               }),
             ),
         ),

@@ -27,12 +27,41 @@ export interface AwaitOptions<E extends string = string> {
   readonly onTimeout: E;
   /**
    * Where the awaited event lands in the workflow's `data`:
-   * `data.<resultKey> = { event, source, eventId, data, metadata }`. On timeout
+   * `data.<resultKey> = { event, source, eventId, data }`. On timeout
    * it holds `{ Error: 'States.Timeout', Cause }` instead.
    *
    * @default 'awaited'
    */
   readonly resultKey?: string;
+  /**
+   * What of the awaited event the workflow keeps besides its identity
+   * (`event`, `source`, `eventId`, always kept: `when()` branches on them).
+   *
+   * @default - its whole `data`, not its `metadata`
+   */
+  readonly keep?: AwaitKeep;
+}
+
+/**
+ * What an await keeps of the event that ends it. Whatever lands in the
+ * workflow's data is re-published by the workflow's later events, so keep
+ * what the workflow needs.
+ */
+export interface AwaitKeep {
+  /**
+   * Dotted paths of the fields of the event's `data` to keep (`['reason', 'tracking.number']`);
+   * fields the event lacks are left out.
+   *
+   * @default - the whole `data`
+   */
+  readonly data?: string[];
+  /**
+   * Keep the event's envelope `metadata` (its correlation and causation ids,
+   * the publisher's execution) at `data.<resultKey>.metadata`.
+   *
+   * @default false - another context's metadata stays in its own envelope
+   */
+  readonly metadata?: boolean;
 }
 
 /** The parts of an await, built by its bounded context. */

@@ -16,6 +16,7 @@ import {
   libraryHandlerEntry,
 } from '../context/private/task-handler-function';
 import { physicalRuleName } from '../monitoring/alarms';
+import type { AwaitKeep } from './await-event';
 import { DEFAULT_MAX_EVENT_AGE, DEFAULT_RETRY_ATTEMPTS } from '../routing/defaults';
 
 /** One await, as the store's resumer sees it (mirrors lambda/runtime/await/config.ts). */
@@ -24,6 +25,8 @@ export interface AwaitRegistration {
   readonly events: DomainEvent[];
   readonly correlateBy: string;
   readonly timeout: Duration;
+  /** What of the awaited event the workflow receives. */
+  readonly keep?: AwaitKeep;
 }
 
 /** Properties of an {@link AwaitStore}. */
@@ -152,6 +155,7 @@ export class AwaitStore extends Construct {
       events: r.events.map((e) => ({ source: e.source, detailType: e.name })),
       correlateBy: r.correlateBy,
       timeoutSeconds: r.timeout.toSeconds(),
+      keep: { data: r.keep?.data, metadata: r.keep?.metadata ?? false },
     }));
   }
 }

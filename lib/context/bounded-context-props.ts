@@ -154,6 +154,19 @@ export interface FailOptions {
   readonly cause: string;
 }
 
+/** Options of `context.compensate(name, options)`. */
+export interface CompensateOptions {
+  /** The business reason, recorded at `$.error.Error` for the compensation handlers (`FraudSuspected`). */
+  readonly error: string;
+  /** A human-readable cause, at `$.error.Cause`. */
+  readonly cause: string;
+  /**
+   * Where the workflow goes on once the compensations ran, typically the emit
+   * of the business outcome (`context.emit('LoanCancelled')`).
+   */
+  readonly then: sfn.IChainable;
+}
+
 /** Options of `context.workflow(definition, options)`. */
 export interface WorkflowOptions<E extends string = string> {
   /**
@@ -161,9 +174,25 @@ export interface WorkflowOptions<E extends string = string> {
    * after the compensations ran and before `WorkflowFailed`
    * (`OrderCancelled`, with `data.reason`).
    *
+   * The same as `failureEvents: { default: event }`.
+   *
    * @default - only `WorkflowFailed` is published
    */
   readonly failureEvent?: E;
+  /**
+   * The event published when the workflow fails for good, per error name
+   * (`$.error.Error`), with `default` for every other error:
+   * `{ InvalidLoan: 'LoanRejected', default: 'LoanFailed' }`. Published after
+   * the compensations ran and before `WorkflowFailed`, with the workflow's
+   * data and `Error` and `Cause`.
+   *
+   * These are the events of technical failures and of `fail()`: a business
+   * refusal that should not fail the execution is a route (`task.onError`,
+   * `context.compensate`) that ends in an emit instead.
+   *
+   * @default - `failureEvent` for every error, if given
+   */
+  readonly failureEvents?: { readonly [error: string]: E };
   /** A comment stored in the state machine definition. @default - none */
   readonly comment?: string;
 }

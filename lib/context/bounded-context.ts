@@ -20,7 +20,9 @@ import { ContextTask, invokeState } from '../workflow/context-task';
 import { workflowOutput } from './private/stack-outputs';
 import { envelopeCheck } from '../workflow/envelope-check';
 import { publishState } from '../workflow/publish';
-import { SagaWiring } from '../workflow/saga';
+import { CompensateThen, DEFAULT_FAILURE, SagaWiring } from '../workflow/saga';
+import { workflowGraph } from '../workflow/state-graph';
+import { businessErrorProblem } from '../workflow/error-names';
 import {
   contextNameFromId,
   DomainEvent,
@@ -33,6 +35,7 @@ import {
 } from './domain-event';
 import {
   BoundedContextProps,
+  CompensateOptions,
   EmitOptions,
   FailOptions,
   TaskOptions,
@@ -85,6 +88,7 @@ export class BoundedContext<E extends string = string> extends Construct {
   private readonly tasks: ContextTask[] = [];
   private readonly awaits: AwaitEvent[] = [];
   private readonly aborts: sfn.Pass[] = [];
+  private readonly compensateThen: CompensateThen[] = [];
   /** Events published by handlers themselves (`publishFrom: 'handler'`). */
   private readonly handlerPublished = new Set<string>();
   /** States the library adds around the user's: never given a failure path of their own. */
@@ -214,7 +218,7 @@ export class BoundedContext<E extends string = string> extends Construct {
     const stateName = options.stateName ?? this.publishStateName(name, name);
     return this.publishStateFor(
       this,
-      `Emit${name}`,
+      this.freeChildId(`Emit${name}`),
       event,
       stateName,
       options.data ?? '$.data',
@@ -247,6 +251,7 @@ export class BoundedContext<E extends string = string> extends Construct {
       events: options.events,
       correlateBy: options.correlateBy,
       timeout: options.timeout,
+      keep: options.keep,
     });
     const resultKey = options.resultKey ?? 'awaited';
     const scope = new Construct(this, name);
@@ -279,15 +284,7 @@ export class BoundedContext<E extends string = string> extends Construct {
    * published and the execution fails with `options.error`.
    */
   public fail(name: string, options: FailOptions): sfn.Pass {
-    if (options.error.startsWith('States.') || options.error.length === 0) {
-      // https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html#error-handling-error-representation
-      throw new ValidationError(
-        `${this.node.path}/${name}`,
-        'error',
-        options.error,
-        "Name the error after the business rule (for example 'FraudSuspected'); names that begin with 'States.' are Step Functions' own.",
-      );
-    }
+    this.validateReason(name, options);
     this.claimUserStateName(name, 'state name');
     const abort = new sfn.Pass(this, `Fail${name}`, {
       stateName: name,
@@ -296,6 +293,50 @@ export class BoundedContext<E extends string = string> extends Construct {
     });
     this.aborts.push(abort);
     return abort;
+  }
+
+  /**
+   * A state that ends the saga as a business outcome (a refusal, a fraud
+   * suspicion): the compensations of the tasks completed on every path to it
+   * run in reverse order, each publishing its event, then the workflow goes
+   * on to `options.then` (typically the emit of `LoanCancelled`) and the
+   * execution SUCCEEDS, without `TaskFailed` or `WorkflowFailed`.
+   *
+   * The compensation handlers find `{ Error: options.error, Cause: options.cause }`
+   * at `error`, as they do on the failure path. Chain nothing after it: the
+   * workflow goes on with `then`. Use {@link fail} instead when the execution
+   * should fail.
+   */
+  public compensate(name: string, options: CompensateOptions): sfn.Pass {
+    this.validateReason(name, options);
+    if (!options.then) {
+      throw new ValidationError(
+        `${this.node.path}/${name}`,
+        'then',
+        options.then,
+        `Give the state to go on with once the compensations ran, for example ${camelCase(this.contextName)}.emit('...').`,
+      );
+    }
+    this.claimUserStateName(name, 'state name');
+    const marker = new sfn.Pass(this, `Compensate${name}`, {
+      stateName: name,
+      parameters: { Error: options.error, Cause: options.cause },
+      resultPath: '$.error',
+    });
+    this.compensateThen.push({ marker, then: options.then.startState });
+    return marker;
+  }
+
+  /** The error and cause of a fail() or compensate() state: a business reason. */
+  private validateReason(name: string, options: { error: string; cause: string }): void {
+    if (businessErrorProblem(options.error)) {
+      throw new ValidationError(
+        `${this.node.path}/${name}`,
+        'error',
+        options.error,
+        "Name the error after the business rule (for example 'FraudSuspected'); names that begin with 'States.' are Step Functions' own.",
+      );
+    }
   }
 
   /**
@@ -323,7 +364,7 @@ export class BoundedContext<E extends string = string> extends Construct {
       this.awaits,
       this.props.workflowTimeout,
     );
-    if (options.failureEvent) this.event(options.failureEvent);
+    const failureEvents = this.failureEventsOf(options);
     const started = this.publishStateFor(
       this,
       'EmitWorkflowStarted',
@@ -343,13 +384,19 @@ export class BoundedContext<E extends string = string> extends Construct {
     const unexpected = this.awaits.flatMap((a) => (a.unexpectedEvent ? [a.unexpectedEvent] : []));
     for (const state of unexpected) this.claimStateName(state.stateId, 'state name');
     const aborts = [...this.aborts, ...unexpected];
+    this.validateCompensateThen(started);
     const wiredLater = new Set<sfn.State>([
       ...aborts,
+      ...this.compensateThen.map((c) => c.marker),
       ...this.awaits.filter((a) => !a.hasTimeoutPath).map((a) => a.timeoutPublish),
     ]);
     // Every path that ends normally publishes WorkflowSucceeded, including the
-    // branches of a Choice left without .afterwards() and user Catch handlers.
-    for (const end of sfn.State.findReachableEndStates(started, { includeErrorHandlers: true })) {
+    // branches of a Choice left without .afterwards(), user Catch handlers and
+    // what follows a compensate() state.
+    const ends = [started, ...this.compensateThen.map((c) => c.then)].flatMap((from) =>
+      sfn.State.findReachableEndStates(from, { includeErrorHandlers: true }),
+    );
+    for (const end of new Set(ends)) {
       if (end !== succeeded && !wiredLater.has(end) && isNextable(end)) end.next(succeeded);
     }
     new SagaWiring(this, started, {
@@ -357,9 +404,17 @@ export class BoundedContext<E extends string = string> extends Construct {
       tasks: this.tasks,
       awaits: this.awaits,
       aborts,
+      compensateThen: this.compensateThen,
       publish: (scope, id, event, about, data, stateName) =>
-        this.publishStateFor(scope, id, this.event(event as E), about, data, stateName),
-      failureEvent: options.failureEvent && this.event(options.failureEvent),
+        this.publishStateFor(
+          scope,
+          scope === this ? this.freeChildId(id) : id,
+          this.event(event as E),
+          about,
+          data,
+          stateName,
+        ),
+      failureEvents,
       claimStateName: (n) => this.claimStateName(n, 'state name'),
       markInternal: (s) => this.internal.add(s),
     }).wire();
@@ -380,6 +435,101 @@ export class BoundedContext<E extends string = string> extends Construct {
       auditLog: this.bus.auditLog,
     });
     return this._stateMachine;
+  }
+
+  /** The failure event per error name (`default` for the others), checked. */
+  private failureEventsOf(options: WorkflowOptions<E>): Map<string, DomainEvent> {
+    const byError = new Map<string, DomainEvent>();
+    const given = Object.entries(options.failureEvents ?? {});
+    if (
+      options.failureEvent !== undefined &&
+      options.failureEvents?.[DEFAULT_FAILURE] !== undefined
+    ) {
+      throw new ValidationError(
+        this.node.path,
+        'failureEvent',
+        options.failureEvent,
+        `failureEvents.${DEFAULT_FAILURE} names the event for every other error too; give one of them.`,
+      );
+    }
+    if (options.failureEvent !== undefined) given.push([DEFAULT_FAILURE, options.failureEvent]);
+    for (const [error, name] of given) {
+      const property =
+        error === DEFAULT_FAILURE && options.failureEvent !== undefined
+          ? 'failureEvent'
+          : `failureEvents.${error}`;
+      if (error === 'States.ALL' || error.trim() === '') {
+        throw new ValidationError(
+          this.node.path,
+          property,
+          name,
+          `Name an error to publish ${name} for, or use the key '${DEFAULT_FAILURE}' for every error not named.`,
+        );
+      }
+      const event = this.declared.get(name);
+      if (!event) {
+        throw new ValidationError(
+          this.node.path,
+          property,
+          name,
+          `${this.contextName} publishes ${[...this.declared.keys()].join(', ')}. Declare '${name}' in its events, or use one of those.`,
+        );
+      }
+      byError.set(error, event);
+    }
+    return byError;
+  }
+
+  /**
+   * Every compensate() state is part of the workflow, and its `then` is
+   * reached only through it: a failure after `then` undoes only what ran
+   * since, which holds only if the compensations ran on every path there.
+   */
+  private validateCompensateThen(started: sfn.State): void {
+    const links = new Map(this.compensateThen.map((c) => [c.marker, c.then]));
+    const linked = new Set(workflowGraph(started, links).states.values());
+    // What the workflow reaches without passing a compensate() state.
+    const reachable = new Set(
+      sfn.State.findReachableStates(started, { includeErrorHandlers: true }),
+    );
+    const thens = new Map<sfn.State, sfn.Pass>();
+    for (const { marker, then } of this.compensateThen) {
+      const other = thens.get(then);
+      if (other) {
+        throw new ValidationError(
+          `${this.node.path}/${marker.stateId}`,
+          'then',
+          then.stateId,
+          `compensate() state ${other.stateId} goes on with the same state: give each compensate() state its own then (a separate emit with its own stateName).`,
+        );
+      }
+      thens.set(then, marker);
+      const chained = (marker.toStateJson() as { Next?: string }).Next;
+      if (chained !== undefined) {
+        throw new ValidationError(
+          `${this.node.path}/${marker.stateId}`,
+          'next',
+          chained,
+          `A compensate() state goes on with its then once the compensations ran; nothing may be chained after it. Move ${chained} into then (then: ${camelCase(this.contextName)}.emit(...).next(...)).`,
+        );
+      }
+      if (!linked.has(marker)) {
+        throw new ValidationError(
+          `${this.node.path}/${marker.stateId}`,
+          'compensate',
+          marker.stateId,
+          `No path of the ${this.contextName} workflow reaches this compensate() state, so its compensations would never run. Chain it into the workflow (after a task, in a Choice or an await's when()), or remove it.`,
+        );
+      }
+      if (reachable.has(then)) {
+        throw new ValidationError(
+          `${this.node.path}/${marker.stateId}`,
+          'then',
+          then.stateId,
+          `The workflow also reaches ${then.stateId} without compensating, so what fails after it could not know what was undone. Give compensate() a state of its own (a separate emit with its own stateName), or send the other path through the compensate() state.`,
+        );
+      }
+    }
   }
 
   /**
@@ -465,6 +615,18 @@ export class BoundedContext<E extends string = string> extends Construct {
     return this._alarms?.eventsPublished;
   }
 
+  /**
+   * How many `event` events this context published (counted from the bus's
+   * audit log, per detail-type): the count of a business outcome such as
+   * `PaymentDeclined`. Undefined for an imported bus or before the workflow is defined.
+   */
+  public metricEventPublished(
+    event: E | LifecycleEvent,
+    props?: cloudwatch.MetricOptions,
+  ): cloudwatch.Metric | undefined {
+    return this._alarms?.eventPublished(this.event(event).name, props);
+  }
+
   /** Events delivered to this context (to start its workflow or resume an await). */
   public metricEventsReceived(props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
     const rules = [...this.subscriptions.map((s) => s.rule), ...(this._awaitStore?.rules ?? [])];
@@ -548,6 +710,13 @@ export class BoundedContext<E extends string = string> extends Construct {
     };
     PUBLISHER.set(event, this);
     return event;
+  }
+
+  /** `base`, or `base2`, `base3`... when a child already has it (an event emitted by several states). */
+  private freeChildId(base: string): string {
+    let id = base;
+    for (let n = 2; this.node.tryFindChild(id); n++) id = `${base}${n}`;
+    return id;
   }
 
   /** Claim a name the user gave a state: it may not look like one the library builds. */

@@ -6,6 +6,18 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ALARM_PERIOD, METRIC_NAMESPACE, occurrenceAlarm, queueDepth, ruleMetric } from './alarms';
 
+/**
+ * The metric of a context's events per detail-type: one metric filter per
+ * context on the bus's audit log, whose `DetailType` dimension takes the
+ * event's `detail-type`. Its values are the context's declared events, so the
+ * dimension stays far below the 1,000 name/value pairs after which CloudWatch
+ * Logs may disable a filter; one filter per context (not per event) keeps the
+ * audit log under its 100 metric filters for longer.
+ * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/MonitoringLogData.html
+ * @see https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutMetricFilter.html
+ */
+export const EVENTS_BY_TYPE = 'EventsPublishedByType';
+
 /** One await of a context, as its timeout alarm sees it. */
 export interface AwaitTimeoutSource {
   readonly name: string;
@@ -42,6 +54,8 @@ export class ContextAlarms extends Construct {
   public readonly alarms: cloudwatch.Alarm[] = [];
   /** Events the context published, counted from the audit log (when the bus is in this app). */
   public readonly eventsPublished?: cloudwatch.Metric;
+  /** The filter that counts the context's events per detail-type, when the bus is in this app. */
+  private readonly eventsByType?: logs.MetricFilter;
   private readonly props: ContextAlarmsProps;
   private rulesWatched = 0;
 
@@ -64,8 +78,32 @@ export class ContextAlarms extends Construct {
         props.source,
         `{ $.source = "${props.source}" }`,
       );
+      this.eventsByType = new logs.MetricFilter(this, 'EventsByTypeFilter', {
+        logGroup: props.auditLog,
+        filterPattern: logs.FilterPattern.literal(`{ $.source = "${props.source}" }`),
+        metricNamespace: METRIC_NAMESPACE,
+        metricName: EVENTS_BY_TYPE,
+        metricValue: '1',
+        dimensions: { Source: '$.source', DetailType: '$.detail-type' },
+      });
       for (const awaiting of props.awaits) this.buildTimeoutAlarm(props, props.auditLog, awaiting);
     }
+  }
+
+  /**
+   * How many `eventName` events the context published, from the audit log:
+   * a business outcome (`PaymentDeclined`) is counted, not alarmed on.
+   */
+  public eventPublished(
+    eventName: string,
+    props?: cloudwatch.MetricOptions,
+  ): cloudwatch.Metric | undefined {
+    return this.eventsByType?.metric({
+      statistic: 'Sum',
+      label: eventName,
+      ...props,
+      dimensionsMap: { Source: this.props.source, DetailType: eventName },
+    });
   }
 
   /** Alarm when `rule` gives up delivering an event to its target. */
@@ -87,7 +125,7 @@ export class ContextAlarms extends Construct {
       [
         'ExecutionsFailed',
         sm.metricFailed({ period: ALARM_PERIOD }),
-        'executions failed: a task failed for good (compensations ran) or an await timed out with no timeout path. Read the TaskFailed and WorkflowFailed events.',
+        'executions failed: a task failed for good (compensations ran), a fail() state was reached or an await timed out with no timeout path. Business outcomes routed with onError() or compensate() succeed and do not count here. Read the TaskFailed and WorkflowFailed events.',
       ],
       [
         'ExecutionsTimedOut',

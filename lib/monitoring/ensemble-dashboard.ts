@@ -37,10 +37,10 @@ export interface EnsembleDashboardProps {
 
 /**
  * One CloudWatch dashboard for an app (by default, the contexts of its stack), with a row per bounded context
- * (executions, execution time, events in and out, dead letters, alarms), and
- * one place to route every alarm.
+ * (executions, execution time, events in and out, events by outcome, dead
+ * letters, alarms), and one place to route every alarm.
  *
- * Built from aws-cdk-lib's CloudWatch L2s: a row needs four widgets over
+ * Built from aws-cdk-lib's CloudWatch L2s: a row needs a few widgets over
  * metrics the contexts already expose (`metric*()`), so a monitoring framework
  * would add weight without adding meaning.
  * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Dashboards.html
@@ -95,7 +95,7 @@ function contextRow(context: BoundedContext): cloudwatch.IWidget[] {
   return [
     new cloudwatch.GraphWidget({
       title: title('executions'),
-      width: 6,
+      width: 5,
       left: [
         context.metricExecutionsStarted({ label: 'started' }),
         context.metricExecutionsSucceeded({ label: 'succeeded' }),
@@ -105,7 +105,7 @@ function contextRow(context: BoundedContext): cloudwatch.IWidget[] {
     }),
     new cloudwatch.GraphWidget({
       title: title('execution time'),
-      width: 6,
+      width: 4,
       left: [
         context.metricExecutionTime({ statistic: 'p50', label: 'p50' }),
         context.metricExecutionTime({ statistic: 'p99', label: 'p99' }),
@@ -113,17 +113,38 @@ function contextRow(context: BoundedContext): cloudwatch.IWidget[] {
     }),
     new cloudwatch.GraphWidget({
       title: title('events in and out'),
-      width: 6,
+      width: 5,
       left: [
         context.metricEventsReceived({ label: 'received' }),
         ...(published ? [published.with({ label: 'published' })] : []),
       ],
     }),
+    ...outcomeWidget(context),
     new cloudwatch.GraphWidget({
       title: title('dead letters'),
-      width: 3,
+      width: 2,
       left: [context.metricDeadLetters({ statistic: 'Maximum', label: 'in DLQ' })],
     }),
     new cloudwatch.AlarmStatusWidget({ title: title('alarms'), width: 3, alarms: context.alarms }),
+  ];
+}
+
+/**
+ * The context's events counted per event: business outcomes (a declined
+ * payment, a cancelled order) are seen here, not as alarms. None when the
+ * bus's audit log is not in this app.
+ */
+function outcomeWidget(context: BoundedContext): cloudwatch.IWidget[] {
+  const metrics = context.events
+    .filter((e) => e.name !== 'WorkflowStarted')
+    .flatMap((e) => context.metricEventPublished(e.name) ?? []);
+  if (metrics.length === 0) return [];
+  return [
+    new cloudwatch.GraphWidget({
+      title: `${context.contextName}: events by outcome`,
+      width: 5,
+      stacked: true,
+      left: metrics,
+    }),
   ];
 }

@@ -4,6 +4,8 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { DomainEvent } from '../context/domain-event';
+import { ValidationError } from '../checks/validation-error';
+import { businessErrorProblem } from './error-names';
 
 /**
  * Errors of the Lambda service itself (not of the handler's code), which are
@@ -76,6 +78,7 @@ export class ContextTask extends sfn.StateMachineFragment {
   public readonly taskName: string;
   /** How the task is undone when a later step fails, if it can be. */
   public readonly compensation?: TaskCompensation;
+  private readonly routed = new Set<string>();
 
   /** @internal */
   constructor(scope: Construct, id: string, parts: ContextTaskParts) {
@@ -89,6 +92,39 @@ export class ContextTask extends sfn.StateMachineFragment {
     if (this.publish) this.invoke.next(this.publish);
     this.startState = this.invoke;
     this.endStates = [this.publish ?? this.invoke];
+  }
+
+  /**
+   * Send the errors the handler throws under `error` (the error's `name`, for
+   * example `PaymentDeclined`) to `next`, as a business outcome: no
+   * `TaskFailed`, no compensation, and the execution goes on (and succeeds if
+   * the path ends normally). `next` finds `{ Error, Cause }` at `$.error` and
+   * the task's input unchanged at `$.data`.
+   *
+   * The task's retries still come first. Any other error fails the task for
+   * good as before: `TaskFailed`, compensations, `WorkflowFailed`.
+   * @see https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html#error-handling-fallback-states
+   * @see https://docs.aws.amazon.com/step-functions/latest/dg/tutorial-handling-error-conditions.html - a Node.js handler's error `name` is the error Step Functions matches
+   */
+  public onError(error: string, next: sfn.IChainable): this {
+    const problem = businessErrorProblem(error);
+    if (problem) throw new ValidationError(this.node.path, 'onError error', error, problem);
+    if (this.routed.has(error)) {
+      throw new ValidationError(
+        this.node.path,
+        'onError error',
+        error,
+        `${this.taskName} already sends ${error} to a state; route each error once (one state can take several errors: call onError for each with the same next).`,
+      );
+    }
+    this.routed.add(error);
+    this.invoke.addCatch(next, { errors: [error], resultPath: '$.error' });
+    return this;
+  }
+
+  /** The error names sent to a state with {@link onError}. */
+  public get routedErrors(): string[] {
+    return [...this.routed];
   }
 }
 

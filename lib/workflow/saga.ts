@@ -6,13 +6,25 @@ import { DomainEvent } from '../context/domain-event';
 import { ContextTask, invokeState } from './context-task';
 import { dominators, strictDominatorsAmong, workflowGraph } from './state-graph';
 
+/** A `compensate()` state: undo the completed tasks, then go on to `then`. */
+export interface CompensateThen {
+  /** The Pass that records the reason at `$.error`; its Next is wired by the saga. */
+  readonly marker: sfn.Pass;
+  readonly then: sfn.State;
+}
+
 /** What the saga wiring needs from its bounded context. */
 export interface SagaContext {
   readonly tasks: ContextTask[];
   readonly awaits: AwaitEvent[];
   readonly aborts: sfn.Pass[];
-  /** The event published after compensation, before `WorkflowFailed`. */
-  readonly failureEvent?: DomainEvent;
+  /** States that compensate and then go on, to a state of the workflow. */
+  readonly compensateThen: CompensateThen[];
+  /**
+   * The events published after compensation, before `WorkflowFailed`: by
+   * error name, and `default` for the others.
+   */
+  readonly failureEvents: ReadonlyMap<string, DomainEvent>;
   isInternal(state: sfn.State): boolean;
   markInternal(state: sfn.State): void;
   claimStateName(name: string): void;
@@ -40,20 +52,34 @@ const FAILURE_DATA = {
   'cause.$': '$.error.Cause',
 };
 
+/** The key of `failureEvents` for every error not named. */
+export const DEFAULT_FAILURE = 'default';
+
+/** Where a chain of compensations ends: the failure tail, or a `compensate()` state's `then`. */
+type Destination = CompensateThen | 'failure';
+
 /**
  * Gives every failure point of a workflow its path: publish `TaskFailed`, undo
  * the completed tasks in reverse order (saga compensation), publish the
- * failure event and `WorkflowFailed`, and fail.
+ * failure event and `WorkflowFailed`, and fail. A `compensate()` state gets
+ * the same undo, then goes on to its `then`: a business outcome, and the
+ * execution succeeds.
  *
  * Which tasks have completed when a state fails is known from the graph: the
- * compensable tasks that dominate it (lie on every path to it). Dominators form
- * a chain, so each compensation continues with the compensation of its nearest
- * compensable dominator, and one compensation state per task serves every
- * failure point.
+ * compensable tasks that dominate it (lie on every path to it), back to the
+ * nearest `compensate()` state that dominates it (what lies before that was
+ * undone already). Dominators form a chain, so each compensation continues
+ * with the compensation of its nearest compensable dominator, and one
+ * compensation state per task and destination serves every failure point.
  */
 export class SagaWiring {
   private readonly compensations = new Map<string, sfn.State>();
   private tailState?: sfn.State;
+  private dom = new Map<string, Set<string>>();
+  private byInvoke = new Map<string, ContextTask>();
+  /** Compensable tasks' invoke states and `compensate()` states, by name. */
+  private stops = new Set<string>();
+  private markers = new Map<string, CompensateThen>();
 
   constructor(
     private readonly scope: Construct,
@@ -63,18 +89,20 @@ export class SagaWiring {
 
   /** Wire catches, compensation chains and the failure tail. */
   public wire(): void {
-    const graph = workflowGraph(this.start);
-    const dom = dominators(graph);
-    const byInvoke = new Map(this.ctx.tasks.map((t) => [t.invoke.stateId, t]));
-    const compensable = new Set(
-      [...graph.states.keys()].filter((name) => byInvoke.get(name)?.compensation),
+    const links = new Map(this.ctx.compensateThen.map((c) => [c.marker, c.then]));
+    const graph = workflowGraph(this.start, links);
+    this.dom = dominators(graph);
+    this.byInvoke = new Map(this.ctx.tasks.map((t) => [t.invoke.stateId, t]));
+    this.markers = new Map(
+      this.ctx.compensateThen
+        .filter((c) => graph.states.has(c.marker.stateId))
+        .map((c) => [c.marker.stateId, c]),
     );
-    const entryFor = (name: string): sfn.State => {
-      const [nearest] = strictDominatorsAmong(dom, name, compensable);
-      return nearest
-        ? this.compensation(byInvoke.get(nearest)!, dom, compensable, byInvoke)
-        : this.tail();
-    };
+    this.stops = new Set([
+      ...[...graph.states.keys()].filter((name) => this.byInvoke.get(name)?.compensation),
+      ...this.markers.keys(),
+    ]);
+    const entryFor = (name: string): sfn.State => this.entry(name, 'failure');
     for (const [name, state] of graph.states) {
       if (this.ctx.aborts.includes(state as sfn.Pass)) {
         (state as sfn.Pass).next(entryFor(name));
@@ -107,26 +135,48 @@ export class SagaWiring {
       this.ctx.markInternal(timedOut);
       awaiting.timeoutPublish.next(timedOut.next(entryFor(awaiting.wait.stateId)));
     }
+    // After the failure paths, so that theirs keep the plain state names.
+    for (const marker of this.markers.values())
+      marker.marker.next(this.entry(marker.marker.stateId, marker));
   }
 
-  private compensation(
-    task: ContextTask,
-    dom: Map<string, Set<string>>,
-    compensable: Set<string>,
-    byInvoke: Map<string, ContextTask>,
-  ): sfn.State {
-    const existing = this.compensations.get(task.taskName);
+  /**
+   * The tasks to undo when `name` fails or compensates, nearest first: its
+   * compensable dominators back to the nearest `compensate()` state before it.
+   */
+  private undoable(name: string): ContextTask[] {
+    const tasks: ContextTask[] = [];
+    for (const stop of strictDominatorsAmong(this.dom, name, this.stops)) {
+      if (this.markers.has(stop)) break;
+      tasks.push(this.byInvoke.get(stop)!);
+    }
+    return tasks;
+  }
+
+  /** The first state after `name` on the way to `destination`: a compensation, or the destination. */
+  private entry(name: string, destination: Destination): sfn.State {
+    const [nearest] = this.undoable(name);
+    if (nearest) return this.compensation(nearest, destination);
+    return destination === 'failure' ? this.tail() : destination.then;
+  }
+
+  private compensation(task: ContextTask, destination: Destination): sfn.State {
+    const marker = destination === 'failure' ? undefined : destination.marker.stateId;
+    const key = `${task.taskName}\u0000${marker ?? ''}`;
+    const existing = this.compensations.get(key);
     if (existing) return existing;
-    const [previous] = strictDominatorsAmong(dom, task.invoke.stateId, compensable);
-    const next = previous
-      ? this.compensation(byInvoke.get(previous)!, dom, compensable, byInvoke)
-      : this.tail();
-    const stateName = `Compensate ${task.taskName}`;
+    const next = this.entry(task.invoke.stateId, destination);
+    // One chain per destination: `Compensate Pay` ends in the failure tail,
+    // `Compensate Pay (Refused)` goes on after the compensate() state Refused.
+    const stateName = marker
+      ? `Compensate ${task.taskName} (${marker})`
+      : `Compensate ${task.taskName}`;
+    const suffix = marker ? uniqueId(marker) : '';
     this.ctx.claimStateName(stateName);
     const { handler, event } = task.compensation!;
     const undo = invokeState(
       task,
-      'Compensate',
+      `Compensate${suffix}`,
       stateName,
       handler,
       // A compensation must not give up on the first hiccup.
@@ -135,14 +185,14 @@ export class SagaWiring {
     );
     const undone = this.ctx.publish(
       task,
-      'PublishCompensated',
+      `PublishCompensated${suffix}`,
       event.name,
       stateName,
       '$.compensation',
     );
     const stuck = this.ctx.publish(
       task,
-      'PublishCompensationFailed',
+      `PublishCompensationFailed${suffix}`,
       'TaskFailed',
       stateName,
       {
@@ -158,7 +208,7 @@ export class SagaWiring {
     undone.next(next);
     stuck.next(next);
     this.ctx.markInternal(undo);
-    this.compensations.set(task.taskName, undo);
+    this.compensations.set(key, undo);
     return undo;
   }
 
@@ -180,25 +230,52 @@ export class SagaWiring {
         },
       );
       workflowFailed.next(fail);
-      const failureEvent = this.ctx.failureEvent;
-      if (failureEvent) {
-        const terminal = this.ctx.publish(
-          this.scope,
-          `Emit${failureEvent.name}`,
-          failureEvent.name,
-          'End',
-          // The workflow's data plus Error and Cause: consumers correlate it like any other event.
-          'States.JsonMerge($.data, $.error, false)',
-        );
-        terminal.next(workflowFailed);
-        this.tailState = terminal;
-      } else {
-        this.tailState = workflowFailed;
-      }
+      this.tailState = this.failureEvents(workflowFailed);
     }
     return this.tailState;
   }
+
+  /**
+   * The failure events before `WorkflowFailed`: one publish state per event,
+   * chosen by the error's name when the workflow names events per error.
+   */
+  private failureEvents(workflowFailed: sfn.State): sfn.State {
+    const events = this.ctx.failureEvents;
+    const publishes = new Map<string, sfn.State>();
+    const publishOf = (event: DomainEvent): sfn.State => {
+      const existing = publishes.get(event.name);
+      if (existing) return existing;
+      const state = this.ctx.publish(
+        this.scope,
+        `Emit${event.name}`,
+        event.name,
+        'End',
+        // The workflow's data plus Error and Cause: consumers correlate it like any other event.
+        'States.JsonMerge($.data, $.error, false)',
+      );
+      state.next(workflowFailed);
+      publishes.set(event.name, state);
+      return state;
+    };
+    const fallback = events.get(DEFAULT_FAILURE);
+    const otherwise = fallback ? publishOf(fallback) : workflowFailed;
+    const named = [...events].filter(([error]) => error !== DEFAULT_FAILURE);
+    if (named.length === 0) return otherwise;
+    this.ctx.claimStateName(WHICH_FAILURE_EVENT);
+    const which = new sfn.Choice(this.scope, 'WhichFailureEvent', {
+      stateName: WHICH_FAILURE_EVENT,
+    });
+    // Every path into the tail has recorded $.error (a Catch, fail(), a timeout): Error is present.
+    for (const [error, event] of named)
+      which.when(sfn.Condition.stringEquals('$.error.Error', error), publishOf(event));
+    which.otherwise(otherwise);
+    this.ctx.markInternal(which);
+    return which;
+  }
 }
+
+/** The Choice that picks the failure event by error name. */
+export const WHICH_FAILURE_EVENT = 'Which failure event?';
 
 type Catchable = sfn.State & { addCatch(handler: sfn.IChainable, props?: sfn.CatchProps): unknown };
 

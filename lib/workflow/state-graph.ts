@@ -4,7 +4,10 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 export interface WorkflowGraph {
   /** States by name, in depth-first order from the start. */
   readonly states: Map<string, sfn.State>;
-  /** Names of the states each state can go to (Next, Choices, Default, Catch). */
+  /**
+   * Names of the nodes each node can go to: a state's Next, Choices and
+   * Default; its Catch targets hang from its {@link caughtNode}.
+   */
   readonly successors: Map<string, string[]>;
   readonly start: string;
 }
@@ -13,16 +16,54 @@ export interface WorkflowGraph {
  * The graph of the states reachable from `start`, read from their rendered
  * JSON. States inside Parallel and Map branches are separate graphs and are
  * not included.
+ *
+ * `links` are transitions not yet in the JSON (a state whose Next is wired
+ * once the graph is known): each counts as an edge from its state, and what
+ * it leads to is reachable when its state is.
  */
-export function workflowGraph(start: sfn.State): WorkflowGraph {
+export function workflowGraph(
+  start: sfn.State,
+  links: ReadonlyMap<sfn.State, sfn.State> = new Map(),
+): WorkflowGraph {
   const states = new Map<string, sfn.State>();
-  for (const state of sfn.State.findReachableStates(start, { includeErrorHandlers: true })) {
-    states.set(state.stateId, state);
-  }
+  const visit = (from: sfn.State) => {
+    for (const state of sfn.State.findReachableStates(from, { includeErrorHandlers: true })) {
+      if (states.has(state.stateId)) continue;
+      states.set(state.stateId, state);
+      const linked = links.get(state);
+      if (linked) visit(linked);
+    }
+  };
+  visit(start);
   const successors = new Map<string, string[]>();
-  for (const [name, state] of states)
-    successors.set(name, transitionsOf(state.toStateJson() as Record<string, unknown>));
+  const catches = new Map<string, string[]>();
+  for (const [name, state] of states) {
+    const json = state.toStateJson() as Record<string, unknown>;
+    successors.set(name, transitionsOf(json));
+    const caught = catchTargets(json);
+    if (caught.length > 0) catches.set(name, caught);
+  }
+  for (const [from, to] of links) {
+    const targets = successors.get(from.stateId);
+    if (targets && !targets.includes(to.stateId)) targets.push(to.stateId);
+  }
+  // A state reached by a Catch runs after the failed state's predecessors, not
+  // after the failed state, which did not complete: its catches hang from a
+  // node of their own that the state's predecessors lead to.
+  const predecessors = new Map<string, string[]>();
+  for (const [from, tos] of successors)
+    for (const to of tos) predecessors.set(to, [...(predecessors.get(to) ?? []), from]);
+  for (const [name, targets] of catches) {
+    const node = caughtNode(name);
+    successors.set(node, targets);
+    for (const from of predecessors.get(name) ?? []) successors.get(from)!.push(node);
+  }
   return { states, successors, start: start.stateId };
+}
+
+/** The node of the graph from which the Catch transitions of `stateName` leave. */
+export function caughtNode(stateName: string): string {
+  return `${stateName}\u0000caught`;
 }
 
 function transitionsOf(json: Record<string, unknown>): string[] {
@@ -31,8 +72,12 @@ function transitionsOf(json: Record<string, unknown>): string[] {
   add(json.Next);
   add(json.Default);
   for (const choice of (json.Choices as { Next?: string }[] | undefined) ?? []) add(choice.Next);
-  for (const katch of (json.Catch as { Next?: string }[] | undefined) ?? []) add(katch.Next);
   return [...new Set(targets)];
+}
+
+function catchTargets(json: Record<string, unknown>): string[] {
+  const targets = ((json.Catch as { Next?: string }[] | undefined) ?? []).map((c) => c.Next);
+  return [...new Set(targets.filter((t): t is string => typeof t === 'string'))];
 }
 
 /**
@@ -41,7 +86,7 @@ function transitionsOf(json: Record<string, unknown>): string[] {
  * workflows are small.
  */
 export function dominators(graph: WorkflowGraph): Map<string, Set<string>> {
-  const names = [...graph.states.keys()];
+  const names = [...graph.successors.keys()];
   const predecessors = new Map<string, string[]>(names.map((n) => [n, []]));
   for (const [from, tos] of graph.successors)
     for (const to of tos) predecessors.get(to)?.push(from);

@@ -164,6 +164,8 @@ describe('await', () => {
           ],
           correlateBy: 'order.id',
           timeoutSeconds: 600,
+          // The awaited event's identity and whole data; its metadata stays in its envelope.
+          keep: { metadata: false },
         },
       ]);
       // Events that still fail after Lambda's asynchronous retries go to the context's DLQ.
@@ -237,6 +239,23 @@ describe('await', () => {
       onTimeout: 'OrderTimedOut' as const,
     });
 
+    it('passes what to keep of the awaited event to the resumer', () => {
+      const { stack, kitchen, orders } = build();
+      orders.workflow(
+        orders.await('A', {
+          ...awaitOptions(kitchen),
+          keep: { data: ['reason', 'eta.minutes'], metadata: true },
+        }),
+      );
+      const resumer = Object.values(
+        Template.fromStack(stack).findResources('AWS::Lambda::Function'),
+      ).find((f) => f.Properties.Environment.Variables.ENSEMBLE_AWAITS)!;
+      expect(JSON.parse(resumer.Properties.Environment.Variables.ENSEMBLE_AWAITS)[0].keep).toEqual({
+        data: ['reason', 'eta.minutes'],
+        metadata: true,
+      });
+    });
+
     it('fails when the timeout is missing', () => {
       const { kitchen, orders } = build();
       expect(() =>
@@ -252,6 +271,11 @@ describe('await', () => {
       [{ events: [] }, /invalid events: \[\]\. Name at least one event/],
       [{ timeout: Duration.days(400) }, /invalid timeout: '400 days'/],
       [{ resultKey: 'a.b' }, /invalid resultKey: 'a.b'/],
+      [{ keep: { data: ['reason', 'a b'] } }, /invalid keep\.data: 'a b'\. Give dotted paths/],
+      [
+        { keep: { data: ['reason', 'reason'] } },
+        /invalid keep\.data: 'reason'\. The field is listed twice/,
+      ],
     ])('fails when %p', (override, message) => {
       const { kitchen, orders } = build();
       expect(() => orders.await('A', { ...awaitOptions(kitchen), ...override })).toThrow(message);

@@ -202,6 +202,7 @@ describe('configuration checks', () => {
       ['await', 'AwaitMeal timed out'],
       ['await', 'Pick: which event?'],
       ['fail', 'Failed'],
+      ['fail', 'Which failure event?'],
       ['emit', 'Publish OrderPlaced'],
     ])('fails when a %s is named %p, like a state the library builds', (kind, name) => {
       const { stack, bus, orders, kitchen } = contexts();
@@ -237,7 +238,14 @@ describe('configuration checks', () => {
       cook(kitchen);
       const orders = new BoundedContext(stack, 'Orders', {
         bus,
-        events: ['OrderPlaced', 'PaymentRefunded', 'OrderExpired', 'OrderCancelled'],
+        events: [
+          'OrderPlaced',
+          'PaymentRefunded',
+          'OrderExpired',
+          'OrderCancelled',
+          'OrderRejected',
+          'OrderDeclined',
+        ],
       });
       const pay = orders.task('Pay', {
         entry: fixtureHandler(),
@@ -258,21 +266,46 @@ describe('configuration checks', () => {
         onTimeout: 'OrderExpired',
       });
       const check = new sfn.Choice(orders, 'Good?');
-      const userNames = new Set(['Pay', 'AwaitBranch', 'AwaitPlain', 'Good?', 'Refuse', 'Ship']);
+      const userNames = new Set([
+        'Pay',
+        'AwaitBranch',
+        'AwaitPlain',
+        'Good?',
+        'Refuse',
+        'Ship',
+        'Undo',
+        'Declined',
+        'Undone',
+      ]);
       branched.when(meal, plain);
-      const ship = orders.task('Ship', { entry: fixtureHandler() });
+      const ship = orders
+        .task('Ship', { entry: fixtureHandler() })
+        .onError('Declined', orders.emit('OrderDeclined', { stateName: 'Declined' }));
       plain.next(
         check
           .when(sfn.Condition.isPresent('$.data.ok'), ship)
+          .when(
+            sfn.Condition.isPresent('$.data.undo'),
+            orders.compensate('Undo', {
+              error: 'Undone',
+              cause: 'no',
+              then: orders.emit('OrderCancelled', { stateName: 'Undone' }),
+            }),
+          )
           .otherwise(orders.fail('Refuse', { error: 'Refused', cause: 'no' })),
       );
-      orders.workflow(pay.next(branched), { failureEvent: 'OrderCancelled' });
+      orders.workflow(pay.next(branched), {
+        failureEvents: { Refused: 'OrderRejected', default: 'OrderCancelled' },
+      });
       const machine = resolveStateMachines(Template.fromStack(stack).toJSON()).find((m) =>
         m.logicalId.startsWith('Orders'),
       )!;
       const names = Object.keys((machine.definition as { States: object }).States);
       const library = names.filter((name) => !userNames.has(name));
       expect(library.length).toBeGreaterThan(10);
+      expect(library).toEqual(
+        expect.arrayContaining(['Which failure event?', 'Compensate Pay (Undo)', 'Compensate Pay']),
+      );
       expect(library.filter((name) => !isLibraryStateName(name))).toEqual([]);
     });
 

@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import { EcommerceFraudStack } from '../../examples/ecommerce-fraud/ecommerce-fraud-stack';
 import { LocalRuntime, RecordedEvent, RecordedExecution } from '../../lib/runtime';
 import { testApp } from '../helpers';
+import { foreignMetadata } from './foreign-metadata';
 
 /**
  * End to end: the e-commerce fraud example synthesized with its real handler
@@ -23,7 +24,14 @@ beforeEach(() => {
   runtime = LocalRuntime.fromAssembly(assemblyDir, { startTime: new Date(START) });
 });
 
-afterEach(() => runtime?.dispose());
+afterEach(() => {
+  try {
+    // Whatever the flow, no event re-publishes another context's envelope metadata.
+    if (runtime) expect(foreignMetadata(runtime.record.events())).toEqual([]);
+  } finally {
+    runtime?.dispose();
+  }
+});
 
 interface OrderOptions {
   readonly email?: string;
@@ -138,86 +146,134 @@ describe('e-commerce with fraud detection, end to end', () => {
     expect(runtime.record.deadLetters).toEqual([]);
   });
 
+  /** Every execution of the flow succeeded, and no lifecycle event of a failure was published. */
+  function expectBusinessOutcome(correlationId: string): void {
+    expect(
+      runtime.record.flow(correlationId).executions.filter((e) => e.status !== 'SUCCEEDED'),
+    ).toEqual([]);
+    expect(runtime.record.events('TaskFailed', correlationId)).toEqual([]);
+    expect(runtime.record.events('WorkflowFailed', correlationId)).toEqual([]);
+  }
+
   describe.each([
     ['a total of 1000 or more', { items: [{ sku: 'TV-85', quantity: 1, unitPrice: 1000 }] }],
     ['an email at fraud.example', { email: 'mallory@fraud.example' }],
   ])('possible fraud (%s)', (_, order) => {
-    it('refunds the charge, fails the payment, releases the stock and cancels the order', async () => {
+    it('refunds the charge, declines the payment, releases the stock and cancels the order: every execution succeeds', async () => {
       const orders = placeOrder('fraud-1', order);
       await runtime.settle();
       expect(orders.status).toBe('SUCCEEDED');
 
       expect(only('PossibleFraud', 'fraud-1').detail.data.suspicious).toBe(true);
       const flow = eventsOf('fraud-1');
-      // Compensation in order: the refund comes before the payment is declared failed.
+      // Compensations in reverse order of the steps (refund, then release), then the cancellation.
       expectInOrder(flow, [
+        'inventory StockReserved',
         'payments PaymentCharged',
         'payments PaymentRefunded',
-        'payments PaymentFailed',
-        'payments WorkflowFailed',
+        'payments PaymentDeclined',
+        'inventory StockReleased',
+        'inventory ReservationFailed',
+        'orders OrderCancelled',
       ]);
       expectInOrder(flow, ['fraud-detection PossibleFraud', 'payments PaymentRefunded']);
-      expectInOrder(flow, ['payments PaymentFailed', 'inventory StockReleased']);
-      expectInOrder(flow, ['payments PaymentFailed', 'orders OrderCancelled']);
       const charged = only('PaymentCharged', 'fraud-1').detail.data;
       expect(only('PaymentRefunded', 'fraud-1').detail.data).toEqual({
         orderId: 'fraud-1',
         chargeId: charged.chargeId,
         refunded: charged.amount,
       });
-      expect(only('PaymentFailed', 'fraud-1').detail.data).toMatchObject({
+      expect(only('PaymentDeclined', 'fraud-1').detail.data).toMatchObject({
         orderId: 'fraud-1',
         Error: 'PossibleFraud',
+        Cause: 'fraud detection flagged the order',
       });
       expect(only('OrderCancelled', 'fraud-1').detail.data).toMatchObject({
         status: 'CANCELLED',
         reason: 'fraud detection flagged the order',
       });
-      for (const never of ['PaymentCaptured', 'StockCommitted', 'OrderShipped', 'OrderCompleted'])
+      for (const never of [
+        'PaymentCaptured',
+        'PaymentFailed',
+        'StockCommitted',
+        'OrderShipped',
+        'OrderCompleted',
+      ])
         expect(runtime.record.events(never, 'fraud-1')).toEqual([]);
 
       expect(statusesOf('fraud-1')).toEqual({
         orders: 'SUCCEEDED',
         'fraud-detection': 'SUCCEEDED',
-        inventory: 'FAILED PaymentFailed',
-        payments: 'FAILED PossibleFraud',
+        inventory: 'SUCCEEDED',
+        payments: 'SUCCEEDED',
       });
+      expectBusinessOutcome('fraud-1');
       const payments = executionOf('payments', 'fraud-1');
       const entered = payments.transitions.filter((t) => t.event === 'entered').map((t) => t.state);
-      expectInOrder(entered, ['FraudSuspected', 'Compensate ChargePayment', 'Failed']);
+      expectInOrder(entered, [
+        'FraudSuspected',
+        'Compensate ChargePayment (FraudSuspected)',
+        'Fraud refunded',
+        'Publish WorkflowSucceeded',
+      ]);
+      expect(entered).not.toContain('Failed');
       expect(invocationsOf('Compensate ReserveStock')).toHaveLength(1);
       expect(runtime.record.deadLetters).toEqual([]);
     });
   });
 
-  it('fails a declined card without a refund, releases the stock and cancels the order', async () => {
+  it('declines a card without a refund, releases the stock and cancels the order: every execution succeeds', async () => {
     const orders = placeOrder('declined-1', { card: 'declined' });
     await runtime.settle();
 
     expect(orders.status).toBe('SUCCEEDED');
-    const flow = eventsOf('declined-1');
-    expectInOrder(flow, [
+    expectInOrder(eventsOf('declined-1'), [
       'inventory StockReserved',
-      'payments TaskFailed',
-      'payments PaymentFailed',
-      'payments WorkflowFailed',
+      'payments PaymentDeclined',
+      'inventory StockReleased',
+      'inventory ReservationFailed',
+      'orders OrderCancelled',
     ]);
-    expectInOrder(flow, ['payments PaymentFailed', 'inventory StockReleased']);
-    expectInOrder(flow, ['payments PaymentFailed', 'orders OrderCancelled']);
-    expect(only('TaskFailed', 'declined-1').detail.data).toMatchObject({
-      error: 'PaymentDeclined',
+    expect(only('PaymentDeclined', 'declined-1').detail.data).toMatchObject({
+      orderId: 'declined-1',
+      Error: 'PaymentDeclined',
     });
     for (const never of ['PaymentCharged', 'PaymentRefunded', 'PaymentCaptured', 'OrderShipped'])
       expect(runtime.record.events(never, 'declined-1')).toEqual([]);
     expect(invocationsOf('ChargePayment')).toHaveLength(1);
     expect(invocationsOf('Compensate ChargePayment')).toEqual([]);
-    expect(only('OrderCancelled', 'declined-1').detail.data.reason).toMatch(/declined/);
+    expect(only('OrderCancelled', 'declined-1').detail.data.reason).toBe(
+      'card declined for order declined-1',
+    );
     expect(statusesOf('declined-1')).toEqual({
       orders: 'SUCCEEDED',
       'fraud-detection': 'SUCCEEDED',
-      inventory: 'FAILED PaymentFailed',
-      payments: 'FAILED PaymentDeclined',
+      inventory: 'SUCCEEDED',
+      payments: 'SUCCEEDED',
     });
+    expectBusinessOutcome('declined-1');
+  });
+
+  it('fails the payment on an outage after its retries: compensation, TaskFailed and WorkflowFailed', async () => {
+    // A plain Error (not PaymentDeclined) after the charge: the capture cannot be published.
+    runtime.injectFault('ChargePayment', { error: 'Error', message: 'bank unreachable' });
+    const orders = placeOrder('outage-1');
+    await runtime.settle();
+
+    const payments = executionOf('payments', 'outage-1');
+    expect(payments).toMatchObject({ status: 'FAILED', error: 'Error' });
+    expectInOrder(eventsOf('outage-1'), [
+      'inventory StockReserved',
+      'payments TaskFailed',
+      'payments PaymentFailed',
+      'payments WorkflowFailed',
+      'inventory StockReleased',
+      'inventory ReservationFailed',
+      'orders OrderCancelled',
+    ]);
+    expect(only('TaskFailed', 'outage-1').detail.data).toMatchObject({ error: 'Error' });
+    expect(runtime.record.events('PaymentDeclined', 'outage-1')).toEqual([]);
+    expect(orders.status).toBe('SUCCEEDED');
   });
 
   it('refunds and fails the payment when no fraud verdict comes within 15 minutes', async () => {
@@ -250,14 +306,14 @@ describe('e-commerce with fraud detection, end to end', () => {
       'payments PaymentRefunded',
       'payments PaymentFailed',
       'inventory StockReleased',
+      'inventory ReservationFailed',
+      'orders OrderCancelled',
     ]);
     expect(only('FraudCheckTimedOut', 'no-verdict-1').time).toBe(
       new Date(START + 15 * 60_000).toISOString(),
     );
-    expect(executionOf('inventory', 'no-verdict-1')).toMatchObject({
-      status: 'FAILED',
-      error: 'PaymentFailed',
-    });
+    // Payments' outage is Inventory's business outcome: it releases the stock and succeeds.
+    expect(executionOf('inventory', 'no-verdict-1').status).toBe('SUCCEEDED');
     expect(only('OrderCancelled', 'no-verdict-1').detail.data.reason).toMatch(/in time/);
     expect(runtime.record.executions('delivery')).toEqual([]);
   });
@@ -331,23 +387,41 @@ describe('e-commerce with fraud detection, end to end', () => {
     expect(runtime.record.events('OrderCompleted', 'throttled-1')).toHaveLength(1);
   });
 
-  it('cancels an order at once when its stock is sold out (Inventory publishes ReservationFailed)', async () => {
+  it('rejects an invalid order with OrderRejected, and an outage of PlaceOrder with WorkflowFailed only', async () => {
+    const invalid = placeOrder('invalid-1', { email: 'not an email' });
+    await runtime.settle();
+    runtime.injectFault('PlaceOrder', { error: 'Error', message: 'database down', times: 1 });
+    const broken = placeOrder('broken-1');
+    await runtime.settle();
+
+    expect(invalid).toMatchObject({ status: 'FAILED', error: 'InvalidOrder' });
+    expect(eventsOf('invalid-1')).toEqual([
+      'orders TaskFailed',
+      'orders OrderRejected',
+      'orders WorkflowFailed',
+    ]);
+    expect(only('OrderRejected', 'invalid-1').detail.data).toMatchObject({
+      Error: 'InvalidOrder',
+      email: 'not an email',
+    });
+    expect(broken).toMatchObject({ status: 'FAILED', error: 'Error' });
+    expect(eventsOf('broken-1')).toEqual(['orders TaskFailed', 'orders WorkflowFailed']);
+  });
+
+  it('cancels an order at once when its stock is sold out: Inventory publishes ReservationFailed and succeeds', async () => {
     const orders = placeOrder('sold-out-1', {
       items: [{ sku: 'SOLD-OUT', quantity: 1, unitPrice: 5 }],
     });
     await runtime.settle();
 
-    expect(executionOf('inventory', 'sold-out-1')).toMatchObject({
-      status: 'FAILED',
-      error: 'OutOfStock',
-    });
+    expect(executionOf('inventory', 'sold-out-1').status).toBe('SUCCEEDED');
     expect(runtime.record.executions('payments')).toEqual([]);
-    expectInOrder(eventsOf('sold-out-1'), [
-      'inventory TaskFailed',
-      'inventory ReservationFailed',
-      'orders OrderCancelled',
-    ]);
+    expectInOrder(eventsOf('sold-out-1'), ['inventory ReservationFailed', 'orders OrderCancelled']);
+    expect(only('ReservationFailed', 'sold-out-1').detail.data).toMatchObject({
+      Error: 'OutOfStock',
+    });
     expect(orders.status).toBe('SUCCEEDED');
+    expectBusinessOutcome('sold-out-1');
     expect(only('OrderCancelled', 'sold-out-1').detail.data.reason).toMatch(/SOLD-OUT|stock/i);
     expect(runtime.record.events('OrderStalled', 'sold-out-1')).toEqual([]);
   });

@@ -31,9 +31,30 @@ describe('e-commerce fraud example', () => {
     ]);
   });
 
-  it('refunds the charge when fraud is suspected or no verdict comes, then reports PaymentFailed', () => {
+  it('refunds the charge when fraud is suspected, then declines the payment and succeeds', () => {
     const payments = statesOf('Payments');
-    expect(payments.FraudSuspected.Next).toBe('Compensate ChargePayment');
+    expect(payments.FraudSuspected.Next).toBe('Compensate ChargePayment (FraudSuspected)');
+    expect(payments['Compensate ChargePayment (FraudSuspected)'].Next).toBe(
+      'Publish PaymentRefunded (Compensate ChargePayment (FraudSuspected))',
+    );
+    expect(
+      payments['Publish PaymentRefunded (Compensate ChargePayment (FraudSuspected))'].Next,
+    ).toBe('Fraud refunded');
+    expect(payments['Fraud refunded'].Next).toBe('Publish WorkflowSucceeded');
+  });
+
+  it('declines a card without a refund and succeeds: nothing was charged', () => {
+    const payments = statesOf('Payments');
+    expect(payments.ChargePayment.Catch[0]).toEqual({
+      ErrorEquals: ['PaymentDeclined'],
+      ResultPath: '$.error',
+      Next: 'Card declined',
+    });
+    expect(payments['Card declined'].Next).toBe('Publish WorkflowSucceeded');
+  });
+
+  it('refunds the charge when no verdict comes in time, then reports PaymentFailed and fails', () => {
+    const payments = statesOf('Payments');
     expect(payments['AwaitFraudCheck timed out'].Next).toBe('Compensate ChargePayment');
     expect(payments['Publish PaymentRefunded'].Next).toBe('Publish PaymentFailed');
     expect(payments['Publish PaymentFailed'].Next).toBe('Publish WorkflowFailed');
@@ -41,11 +62,16 @@ describe('e-commerce fraud example', () => {
     expect(payments['Publish TaskFailed (ChargePayment)'].Next).toBe('Publish PaymentFailed');
   });
 
-  it('releases the stock when the payment fails', () => {
+  it('releases the stock when the payment is declined or fails, then reports ReservationFailed', () => {
     const inventory = statesOf('Inventory');
-    expect(inventory.PaymentFailed.Next).toBe('Compensate ReserveStock');
-    expect(inventory['Compensate ReserveStock'].Next).toBe('Publish StockReleased');
-    expect(inventory['Publish StockReleased'].Next).toBe('Publish ReservationFailed');
+    expect(inventory.PaymentNotMade.Next).toBe('Compensate ReserveStock (PaymentNotMade)');
+    expect(inventory['Compensate ReserveStock (PaymentNotMade)'].Next).toBe(
+      'Publish StockReleased (Compensate ReserveStock (PaymentNotMade))',
+    );
+    expect(inventory['Publish StockReleased (Compensate ReserveStock (PaymentNotMade))'].Next).toBe(
+      'Stock released',
+    );
+    expect(inventory['Stock released'].Next).toBe('Publish WorkflowSucceeded');
   });
 
   it('ships only after an explicit NoFraudDetected', () => {

@@ -158,7 +158,6 @@ const ACCEPTED = {
   source: RESTAURANTS,
   eventId: 'evt-1',
   data: { orderId: 'order-1' },
-  metadata: { eventId: 'evt-1', correlationId: 'corr-1' },
 };
 
 beforeEach(() => {
@@ -192,6 +191,40 @@ describe('resumer handler', () => {
       outcomes: ['duplicate'],
     });
     expect(resumes()).toHaveLength(1);
+  });
+
+  it("gives the workflow the event's identity and data, not its metadata", async () => {
+    const { handler } = load();
+    await handler(register());
+    await handler(event('OrderAccepted', { orderId: 'order-1', eta: 20 }));
+
+    expect(resumes()[0].output).toEqual({
+      event: 'OrderAccepted',
+      source: RESTAURANTS,
+      eventId: 'evt-1',
+      data: { orderId: 'order-1', eta: 20 },
+    });
+  });
+
+  it('keeps only the listed data fields, and the metadata when asked', async () => {
+    const awaits = AWAITS.map((a) =>
+      a.name === 'WaitForRestaurant'
+        ? { ...a, keep: { data: ['eta', 'kitchen.name', 'absent'], metadata: true } }
+        : a,
+    );
+    const { handler } = load(JSON.stringify(awaits));
+    await handler(register());
+    await handler(
+      event('OrderAccepted', { orderId: 'order-1', eta: 20, kitchen: { name: 'K', id: 7 } }),
+    );
+
+    expect(resumes()[0].output).toEqual({
+      event: 'OrderAccepted',
+      source: RESTAURANTS,
+      eventId: 'evt-1',
+      data: { eta: 20, kitchen: { name: 'K' } },
+      metadata: { eventId: 'evt-1', correlationId: 'corr-1' },
+    });
   });
 
   it('keeps an early event and resumes the waiter when it registers', async () => {
@@ -239,7 +272,6 @@ describe('resumer handler', () => {
           source: RESTAURANTS,
           eventId: 'eb-9',
           data: { orderId: 'order-1' },
-          metadata: { correlationId: 'corr-1' },
         },
       },
     ]);

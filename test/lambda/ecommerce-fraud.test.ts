@@ -376,6 +376,17 @@ describe('Orders', () => {
       'no NoFraudDetected or PossibleFraud in time',
     ],
     [
+      'the reason of the refusal the outcome answered',
+      {
+        event: 'ReservationFailed',
+        data: {
+          Cause: 'the payment was declined or failed',
+          awaited: { event: 'PaymentDeclined', data: { Cause: 'card declined for order o-1' } },
+        },
+      },
+      'card declined for order o-1',
+    ],
+    [
       'a generic reason when the failure has none',
       { event: 'PaymentFailed', data: {} },
       'payment failed',

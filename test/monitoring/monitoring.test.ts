@@ -103,6 +103,36 @@ describe('context alarms', () => {
     },
   );
 
+  it('counts the events per detail-type with one filter per context, and alarms on none of them', () => {
+    const { stack, orders } = build();
+    const template = Template.fromStack(stack);
+    const filters = Object.values(template.findResources('AWS::Logs::MetricFilter')).filter(
+      (f) => f.Properties.MetricTransformations[0].MetricName === 'EventsPublishedByType',
+    );
+    // One per context (Kitchen, Orders), whatever the number of events.
+    expect(filters).toHaveLength(2);
+    template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      FilterPattern: '{ $.source = "test.orders" }',
+      MetricTransformations: [
+        {
+          MetricNamespace: 'cdk-ensemble',
+          MetricName: 'EventsPublishedByType',
+          MetricValue: '1',
+          Dimensions: [
+            { Key: 'Source', Value: '$.source' },
+            { Key: 'DetailType', Value: '$.detail-type' },
+          ],
+        },
+      ],
+    });
+    const metric = orders.metricEventPublished('GaveUp')!;
+    expect(metric.dimensions).toEqual({ Source: 'test.orders', DetailType: 'GaveUp' });
+    expect(metric.statistic).toBe('Sum');
+    expect(() => orders.metricEventPublished('GaveUpp' as 'GaveUp')).toThrow(/invalid event name/);
+    const alarmed = alarmsOf(template).map((a) => a.Properties.MetricName);
+    expect(alarmed).not.toContain('EventsPublishedByType');
+  });
+
   it('counts events out and await timeouts from the audit log', () => {
     const { stack } = build();
     const template = Template.fromStack(stack);
@@ -152,6 +182,9 @@ describe('EnsembleDashboard', () => {
     const body = JSON.stringify(template.findResources('AWS::CloudWatch::Dashboard'));
     expect(body).toContain('alpha: executions');
     expect(body).toContain('beta: dead letters');
+    // Business outcomes are counted per event on the dashboard.
+    expect(body).toContain('alpha: events by outcome');
+    expect(body).toContain('\\"EventsPublishedByType\\",\\"DetailType\\",\\"A\\"');
     const alarms = alarmsOf(template);
     expect(alarms.length).toBe(a.alarms.length + b.alarms.length + bus.alarms.length);
     expect(alarms.filter((x) => !x.Properties.AlarmActions)).toEqual([]);

@@ -29,7 +29,7 @@ export interface Order {
 
 /**
  * What the Orders workflow's await left in the order's data: the event that
- * came (`OrderShipped` or `PaymentFailed`), or the timeout error.
+ * came (`OrderShipped` or `ReservationFailed`), or the timeout error.
  */
 export interface AwaitedOutcome {
   readonly event?: string;
@@ -37,6 +37,8 @@ export interface AwaitedOutcome {
     readonly reason?: string;
     readonly Cause?: string;
     readonly trackingNumber?: string;
+    /** What the publisher awaited in its turn: the event whose reason it passes on. */
+    readonly awaited?: AwaitedOutcome;
   };
   readonly Error?: string;
   readonly Cause?: string;
@@ -113,10 +115,18 @@ export function describeCause(cause: string): string {
   return cause;
 }
 
-/** Why the order is cancelled: the payment failure's reason, or no outcome in time. */
+/**
+ * Why the order is cancelled: the reason of the refusal that started it (a
+ * declined payment, a suspected fraud), or no outcome in time.
+ */
 export function cancellationReason(awaited?: AwaitedOutcome): string {
   if (awaited?.Error === 'States.Timeout') return 'no outcome in time';
-  // A failure event carries the failed workflow's data plus its Error and Cause.
-  const reason = awaited?.data?.Cause ?? awaited?.data?.reason;
+  // An outcome event carries its workflow's data plus its Error and Cause; when
+  // that workflow itself answered an awaited refusal, the first refusal says why.
+  let reason: string | undefined;
+  for (let outcome = awaited; outcome?.data; outcome = outcome.data.awaited) {
+    const said = outcome.data.Cause ?? outcome.data.reason;
+    if (typeof said === 'string' && said !== '') reason = said;
+  }
   return typeof reason === 'string' && reason !== '' ? describeCause(reason) : 'payment failed';
 }

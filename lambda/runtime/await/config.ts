@@ -8,6 +8,37 @@ export interface AwaitConfig {
   readonly correlateBy: string;
   /** The await's timeout: how long an early event is kept, and a waiter remembered. */
   readonly timeoutSeconds: number;
+  /**
+   * What of the event the workflow receives besides its identity: the whole
+   * `data` or only the fields at these dotted paths, and its `metadata` or not.
+   */
+  readonly keep?: { readonly data?: string[]; readonly metadata?: boolean };
+}
+
+/**
+ * The fields of `value` at the dotted paths, in the same nesting; paths that
+ * point at nothing are left out.
+ */
+export function pickFields(
+  value: unknown,
+  dottedPaths: readonly string[],
+): Record<string, unknown> {
+  const picked: Record<string, unknown> = {};
+  for (const path of dottedPaths) {
+    const field = fieldAt(value, path);
+    if (field === undefined) continue;
+    const keys = path.split('.');
+    let target = picked;
+    for (const key of keys.slice(0, -1)) {
+      const next = target[key];
+      target = (target[key] = next !== null && typeof next === 'object' ? next : {}) as Record<
+        string,
+        unknown
+      >;
+    }
+    target[keys[keys.length - 1]] = field;
+  }
+  return picked;
 }
 
 /** The field at a dotted path of an object, or undefined. */

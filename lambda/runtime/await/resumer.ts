@@ -1,7 +1,7 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import { logger } from '../logger';
 import { AwaitBroker, awaitKey, AwaitOutput, Outcome } from './broker';
-import { AwaitConfig, fieldAt, parseAwaitConfigs } from './config';
+import { AwaitConfig, fieldAt, parseAwaitConfigs, pickFields } from './config';
 import { DynamoDbAwaitStore } from './dynamodb-store';
 import { SfnResumer } from './sfn-resumer';
 
@@ -114,13 +114,7 @@ async function deliver(
       });
       continue;
     }
-    const output: AwaitOutput = {
-      event: event['detail-type'],
-      source: event.source,
-      eventId: event.detail?.metadata?.eventId ?? event.id,
-      data: event.detail?.data,
-      metadata: event.detail?.metadata,
-    };
+    const output = awaitOutput(config, event);
     outcomes.push(
       await b.deliver(
         awaitKey(config.name, String(value)),
@@ -136,4 +130,21 @@ async function deliver(
       detailType: event['detail-type'],
     });
   return outcomes;
+}
+
+/**
+ * What the waiting workflow receives: the event's identity (`event`, `source`,
+ * `eventId`) and its data, or the fields of its data the await keeps. Its
+ * metadata only when the await asks for it: the publisher's envelope would
+ * otherwise be re-published inside every event of this workflow.
+ */
+export function awaitOutput(config: AwaitConfig, event: DomainEventBridgeEvent): AwaitOutput {
+  const data = event.detail?.data;
+  return {
+    event: event['detail-type'],
+    source: event.source,
+    eventId: event.detail?.metadata?.eventId ?? event.id,
+    data: config.keep?.data ? pickFields(data, config.keep.data) : data,
+    ...(config.keep?.metadata ? { metadata: event.detail?.metadata } : {}),
+  };
 }

@@ -116,6 +116,32 @@ export function validateAwaitOptions(
       'Use a plain field name, for example awaited.',
     );
   }
+  validateKeptFields(path, options.keep?.data);
+}
+
+/** The fields an await keeps of its event's data: dotted paths, each once. */
+function validateKeptFields(path: string, fields: readonly string[] | undefined): void {
+  if (fields === undefined) return;
+  const seen = new Set<string>();
+  for (const field of fields) {
+    if (!/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(field ?? '')) {
+      throw new ValidationError(
+        path,
+        'keep.data',
+        field,
+        "Give dotted paths of fields of the awaited event's data, for example 'reason' or 'shipment.trackingNumber'.",
+      );
+    }
+    if (seen.has(field)) {
+      throw new ValidationError(
+        path,
+        'keep.data',
+        field,
+        'The field is listed twice; list it once.',
+      );
+    }
+    seen.add(field);
+  }
 }
 
 /** Check that a context can get its workflow: only one, no await in an Express workflow, every branch given. */
@@ -269,9 +295,10 @@ function wholeIn(value: number, min: number, max: number): boolean {
  *
  * Fixed: `Check envelope`, `Default causationId`, `Default causationId (keep
  * metadata)` and `InvalidEnvelope` (the envelope check), `Failed` (the end of
- * the failure path). Patterns: `Publish <Event>` and `Publish <Event> (<state>)`
- * (every publish), `Compensate <task>`, `<await> timed out`,
- * `<await>: which event?`, `<await>: unexpected event`.
+ * the failure path), `Which failure event?` (the choice of the failure event
+ * by error name). Patterns: `Publish <Event>` and `Publish <Event> (<state>)`
+ * (every publish), `Compensate <task>` and `Compensate <task> (<compensate
+ * state>)`, `<await> timed out`, `<await>: which event?`, `<await>: unexpected event`.
  */
 export const LIBRARY_STATE_NAMES = {
   fixed: [
@@ -280,6 +307,7 @@ export const LIBRARY_STATE_NAMES = {
     'Default causationId (keep metadata)',
     'InvalidEnvelope',
     'Failed',
+    'Which failure event?',
   ],
   prefixes: ['Publish ', 'Compensate '],
   suffixes: [' timed out', ': which event?', ': unexpected event'],
