@@ -183,12 +183,13 @@ export function parseDeadLetter(message: Message): DeadLetterMessage | undefined
 function describe(letter: DeadLetterMessage): string {
   const e = letter.event;
   const flow = e?.detail?.metadata?.correlationId;
-  const rule = letter.rule
-    ? ruleNameOf(letter.rule).rule
-    : `${shortArn(letter.target)} (asynchronous invocation)`;
+  const attempts = letter.attempts ? `, ${letter.attempts} attempts` : '';
+  const how = letter.rule
+    ? `rule ${ruleNameOf(letter.rule).rule} → ${shortArn(letter.target)}`
+    : `asynchronous invocation of ${shortArn(letter.target)}`;
   return (
-    `✉ ${e?.source ?? '?'} ${e?.['detail-type'] ?? '?'}${flow ? ` (flow ${flow})` : ''} ${e?.id ? `event ${e.id}` : ''}\n` +
-    `    rule ${rule} → ${shortArn(letter.target)}: ${letter.error}${letter.attempts ? `, ${letter.attempts} attempts` : ''}`
+    `✉ ${e?.source ?? '?'} ${e?.['detail-type'] ?? '?'}${flow ? ` (flow ${flow})` : ''}${e?.id ? ` event ${e.id}` : ''}\n` +
+    `    ${how}: ${letter.error}${attempts}`
   );
 }
 
