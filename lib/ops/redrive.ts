@@ -18,6 +18,7 @@ import {
   ruleNameOf,
 } from './discovery';
 import { OpsSetupError } from './errors';
+import { DeliveredEvent } from './event';
 
 /** Options of `cdk-ensemble redrive`. */
 export interface RedriveOptions {
@@ -34,7 +35,7 @@ export interface RedriveDeps {
 /** One dead letter, whichever way it reached the queue. */
 export interface DeadLetterMessage {
   /** The event as EventBridge delivered it. */
-  readonly event: Record<string, any>;
+  readonly event: DeliveredEvent;
   readonly rule?: string;
   readonly target: string;
   readonly error: string;
@@ -145,6 +146,7 @@ export async function redrive(
  *   (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html).
  */
 export function parseDeadLetter(message: Message): DeadLetterMessage | undefined {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a queue body of either of two shapes, checked field by field below
   let body: any;
   try {
     body = JSON.parse(message.Body ?? '');

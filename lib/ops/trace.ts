@@ -12,6 +12,7 @@ import { RecordedEvent, RecordedExecution, RecordedTransition, RunRecord } from 
 import { OpsClients, Sleep } from './clients';
 import { BusRule, busRules, DeployedApp, DeployedContext, requireBus } from './discovery';
 import { OpsSetupError, setupProblem } from './errors';
+import { DeliveredEvent } from './event';
 
 /** Options of `cdk-ensemble trace`. */
 export interface TraceOptions {
@@ -98,7 +99,7 @@ export async function trace(
 /** A RunRecord holding what AWS answered, with each rule's context for the arrows. */
 export function buildRecord(
   busName: string,
-  events: Record<string, any>[],
+  events: DeliveredEvent[],
   executions: RecordedExecution[],
   rules: BusRule[],
 ): RunRecord {
@@ -130,7 +131,7 @@ export function buildRecord(
 
 function recordedEvent(
   busName: string,
-  event: Record<string, any>,
+  event: DeliveredEvent,
   time: string,
   order: number,
   rules: BusRule[],
@@ -138,13 +139,14 @@ function recordedEvent(
   const metadata = event.detail?.metadata ?? {};
   return {
     order,
-    id: event.id,
+    id: event.id ?? '',
     time,
     bus: busName,
-    source: event.source,
-    detailType: event['detail-type'],
+    source: event.source ?? '',
+    detailType: event['detail-type'] ?? '',
     detail: event.detail ?? {},
-    publishedBy: [metadata.context, metadata.state].filter(Boolean).join('/') || event.source,
+    publishedBy:
+      [metadata.context, metadata.state].filter(Boolean).join('/') || (event.source ?? ''),
     matchedRules: rules.filter((r) => r.context && matches(r, event)).map((r) => r.name),
   };
 }
@@ -171,7 +173,7 @@ async function flowEvents(
   correlationId: string,
   since: Date,
   deps: TraceDeps,
-): Promise<Record<string, any>[]> {
+): Promise<DeliveredEvent[]> {
   let queryId: string;
   try {
     const started = await deps.clients.logs.send(
@@ -210,11 +212,11 @@ async function flowEvents(
     rows.push(...(page.results ?? []));
   }
   const seen = new Set<string>();
-  const events: Record<string, any>[] = [];
+  const events: DeliveredEvent[] = [];
   for (const row of rows) {
     const message = row.find((f) => f.field === '@message')?.value;
     if (!message) continue;
-    const event = JSON.parse(message) as Record<string, any>;
+    const event = JSON.parse(message) as DeliveredEvent;
     // A replayed event is a second delivery of the same id; it is shown once.
     const key = `${event.id}/${event['replay-name'] ?? ''}`;
     if (seen.has(key)) continue;
@@ -269,7 +271,10 @@ async function failedExecutions(
         const described = await deps.clients.sfn.send(
           new DescribeExecutionCommand({ executionArn: e.executionArn }),
         );
-        if (parse(described.input)?.metadata?.correlationId === correlationId)
+        if (
+          (parse(described.input) as { metadata?: { correlationId?: string } } | undefined)
+            ?.metadata?.correlationId === correlationId
+        )
           found.push(e.executionArn!);
       }
     } while (token);
@@ -378,7 +383,7 @@ function stopOf(e: HistoryEvent): Partial<RecordedExecution> | undefined {
   }
 }
 
-function parse(text: string | undefined): any {
+function parse(text: string | undefined): unknown {
   if (text === undefined) return undefined;
   try {
     return JSON.parse(text);
