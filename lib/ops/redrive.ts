@@ -306,7 +306,8 @@ function summary(
   dryRun: boolean,
 ): string {
   if (c.read === 0) return `\nThe dead-letter queue of ${context} is empty.`;
+  const messages = `${c.read} message${c.read === 1 ? '' : 's'}`;
   if (dryRun)
-    return `\n${c.read} messages in the dead-letter queue of ${context} (${c.unreadable} unreadable); dry run: nothing was delivered or deleted.`;
-  return `\n${c.read} messages: ${c.redriven} redriven and deleted, ${c.failed} failed, ${c.unreadable} unreadable (kept in the queue).`;
+    return `\n${messages} in the dead-letter queue of ${context} (${c.unreadable} unreadable); dry run: nothing was delivered or deleted.`;
+  return `\n${messages}: ${c.redriven} redriven and deleted, ${c.failed} failed, ${c.unreadable} unreadable (kept in the queue).`;
 }
