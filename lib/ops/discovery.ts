@@ -196,7 +196,12 @@ export async function busRules(
   return rules;
 }
 
-async function ruleTargets(clients: OpsClients, busName: string, rule: string): Promise<Target[]> {
+/** The targets of one rule (ListTargetsByRule, paged); `busName` undefined is the default bus. */
+export async function ruleTargets(
+  clients: OpsClients,
+  busName: string | undefined,
+  rule: string,
+): Promise<Target[]> {
   const targets: Target[] = [];
   let token: string | undefined;
   do {

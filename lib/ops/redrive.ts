@@ -9,14 +9,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { targetInput } from '../runtime/input-transformer';
 import { OpsClients } from './clients';
-import {
-  BusRule,
-  busRules,
-  DeployedApp,
-  requireBus,
-  requireContext,
-  ruleNameOf,
-} from './discovery';
+import { BusRule, DeployedApp, requireContext, ruleNameOf, ruleTargets } from './discovery';
 import { OpsSetupError } from './errors';
 import { DeliveredEvent } from './event';
 
@@ -70,9 +63,9 @@ export async function redrive(
       `context ${context.name} (stack ${context.stack}) has no dead-letter queue output: redeploy it with this version of cdk-ensemble, which adds the output`,
     );
   const queueUrl = context.deadLetterQueueUrl;
-  const rules = app.bus?.name
-    ? await busRules(deps.clients, requireBus(app).name, app.contexts)
-    : [];
+  // The targets of the rules that dead-lettered, read once each: the bus is named in
+  // each RULE_ARN, so the context's stack alone is enough.
+  const rules: BusRule[] = [];
   const counts = { read: 0, redriven: 0, failed: 0, unreadable: 0 };
   const seen = new Set<string>();
   const held: Message[] = [];
@@ -104,11 +97,17 @@ export async function redrive(
       }
       deps.out(describe(letter));
       if (options.dryRun) {
-        deps.out(`    would ${deliveryText(letter, rules)}`);
         held.push(message);
+        try {
+          await loadRule(deps.clients, letter, rules);
+          deps.out(`    would ${deliveryText(letter, rules)}`);
+        } catch (error) {
+          deps.out(`    ✖ would fail: ${(error as Error).message}`);
+        }
         continue;
       }
       try {
+        await loadRule(deps.clients, letter, rules);
         const result = await redeliver(deps.clients, letter, rules);
         await deps.clients.sqs.send(
           new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }),
@@ -253,6 +252,17 @@ async function redeliver(
   throw Object.assign(new Error(`no redrive for the target ${letter.target}`), {
     name: 'UnsupportedTarget',
   });
+}
+
+/** Read the targets of the letter's rule, once per rule. */
+async function loadRule(
+  clients: OpsClients,
+  letter: DeadLetterMessage,
+  rules: BusRule[],
+): Promise<void> {
+  if (!letter.rule || rules.some((r) => r.arn === letter.rule)) return;
+  const { bus, rule } = ruleNameOf(letter.rule);
+  rules.push({ name: rule, arn: letter.rule, targets: await ruleTargets(clients, bus, rule) });
 }
 
 /** The input the rule's target gives the workflow, computed from the target's own configuration. */

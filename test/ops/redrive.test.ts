@@ -1,3 +1,5 @@
+import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import {
@@ -9,10 +11,12 @@ import {
 import { parseDeadLetter } from '../../lib/ops/redrive';
 import {
   AWAIT_RULE,
+  BUS_NAME,
   cli,
   deployedApp,
   event,
   mocks,
+  outputs,
   PLACED_RULE,
   queueUrl,
   RESTAURANTS_SM,
@@ -216,6 +220,27 @@ describe('cdk-ensemble redrive', () => {
     expect(
       mocks.sqs.commandCalls(DeleteMessageCommand).map((c) => c.args[0].input.ReceiptHandle),
     ).toEqual(['rh-1', 'rh-2']);
+  });
+
+  it("needs only the context's stack: the rule's bus is read from its ARN, its targets once per rule", async () => {
+    mocks.cloudFormation.on(DescribeStacksCommand, { StackName: 'FoodRestaurants' }).resolves({
+      Stacks: [
+        {
+          StackName: 'FoodRestaurants',
+          StackStatus: 'CREATE_COMPLETE',
+          CreationTime: new Date(),
+          Outputs: outputs().filter((o) => o.Description.startsWith('restaurants: ')),
+        },
+      ],
+    });
+    queue(queueUrl('restaurants-dlq'), restaurantsBatches());
+    mocks.sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:x', startDate: new Date() });
+    const { code, out } = await cli(['redrive', 'restaurants', '--stack', 'FoodRestaurants']);
+    expect(out).toContain('11 messages: 11 redriven and deleted, 0 failed, 0 unreadable');
+    expect(code).toBe(0);
+    expect(mocks.events.commandCalls(ListTargetsByRuleCommand).map((c) => c.args[0].input)).toEqual(
+      [{ Rule: PLACED_RULE, EventBusName: BUS_NAME, NextToken: undefined }],
+    );
   });
 
   it('says when the queue is empty', async () => {
