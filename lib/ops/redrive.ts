@@ -138,7 +138,7 @@ export async function redrive(
  * A dead letter from either of the two writers of a context's queue:
  * - a rule target's DLQ: the body is the event, the message attributes
  *   RULE_ARN, TARGET_ARN, ERROR_CODE, ERROR_MESSAGE, RETRY_ATTEMPTS say why
- *   (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html);
+ *   (https://docs.aws.amazon.com/eventbridge/latest/userguide/rule-dlq.html);
  * - the resumer's on-failure destination: the body is an invocation record
  *   `{ requestContext: { functionArn, condition, approximateInvokeCount },
  *   requestPayload, responsePayload: { errorType, errorMessage } }`

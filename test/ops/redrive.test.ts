@@ -28,7 +28,7 @@ const attr = (value: string) => ({ StringValue: value, DataType: 'String' });
 
 /**
  * A message a rule's target DLQ receives: the event as body, the reason in
- * message attributes (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html).
+ * message attributes (https://docs.aws.amazon.com/eventbridge/latest/userguide/rule-dlq.html).
  */
 function eventBridgeLetter(i: number, rule: string, target: string): Message {
   const e = event('OrderPlaced', 'food.orders', '2026-12-01T08:00:00.200Z', {
