@@ -152,7 +152,10 @@ export class DomainEventBus extends Construct implements IDomainEventBus {
     this.auditRule = this.buildAuditRule();
     this.allowPublishers(props.allowPublishFrom ?? []);
     this.alarms = this.buildAlarms();
-    busOutputs(this, this.appName, this.eventBus);
+    busOutputs(this, this.appName, this.eventBus, {
+      archive: this.archive,
+      auditLog: this.auditLog,
+    });
   }
 
   /**

@@ -421,7 +421,7 @@ export class BoundedContext<E extends string = string> extends Construct {
     const start = envelopeCheck(this, 'Envelope', started);
     this._workflowStart = start;
     this._stateMachine = this.buildStateMachine(start, options);
-    workflowOutput(this, this.contextName, this._stateMachine);
+    workflowOutput(this, this.contextName, this._stateMachine, this.deadLetterQueue);
     for (const subscription of this.subscriptions) subscription.startWorkflow(this._stateMachine);
     this._awaitStore?.allowResuming(this._stateMachine);
     this._alarms = new ContextAlarms(this, 'Alarms', {

@@ -3,6 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import { Command, CommanderError, Option } from 'commander';
+import { OpsEnvironment, OpsUsageError, registerOpsCommands } from '../ops/commands';
+import { OpsSetupError } from '../ops/errors';
 import { PutEventsEntry } from './event-router';
 import { LocalRuntime } from './local-runtime';
 import { RecordOption } from './record';
@@ -37,8 +39,11 @@ interface RunOptions {
   record: 'full' | 'summary';
 }
 
-/** Run the command; returns the exit code (0 ok, 1 the run had failures, 2 bad usage). */
-export async function runCli(argv: string[], io: CliIo): Promise<number> {
+/**
+ * Run the command; returns the exit code (0 ok, 1 the run had failures, 2 bad usage).
+ * `ops` fixes what the operations commands (trace, replay, redrive) run against.
+ */
+export async function runCli(argv: string[], io: CliIo, ops: OpsEnvironment = {}): Promise<number> {
   let exitCode = 0;
   const steps: Step[] = [];
   const inputs: string[] = [];
@@ -52,6 +57,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       exitCode = await run(options, steps, inputs, io);
     },
   );
+  registerOpsCommands(program, io, ops, (code) => (exitCode = code));
+  // Usage errors are shown with the help of the command they belong to.
+  const command = program.commands.find((c) => c.name() === argv[0]);
   const run_ = program.commands.find((c) => c.name() === 'run')!;
   try {
     // No command at all: show what there is, as --help does.
@@ -64,11 +72,17 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return 0;
       }
       io.err(`cdk-ensemble: ${error.message.replace(/^error: /, '')}`);
-      io.err(`\n${(argv[0] === 'run' ? run_ : program).helpInformation().trimEnd()}`);
+      io.err(`\n${(command ?? program).helpInformation().trimEnd()}`);
       return 2;
     }
     const e = error as Error;
     io.err(`cdk-ensemble: ${e.message}`);
+    // A missing piece of the deployed app or the environment: one line, exit 2.
+    if (e instanceof OpsSetupError) return 2;
+    if (e instanceof OpsUsageError) {
+      io.err(`\n${command!.helpInformation().trimEnd()}`);
+      return 2;
+    }
     const usage = e instanceof UsageError || e.name === 'StateMachineDoesNotExist';
     if (usage) io.err(`\n${run_.helpInformation().trimEnd()}`);
     return usage || e.name === 'AssemblyError' ? 2 : 1;
@@ -83,7 +97,9 @@ function buildProgram(
 ): Command {
   const version = packageVersion();
   const program = new Command('cdk-ensemble')
-    .description('Run a synthesized cdk-ensemble app locally, offline, on a virtual clock.')
+    .description(
+      'Run a synthesized cdk-ensemble app locally, offline, on a virtual clock; trace, replay and redrive a deployed one.',
+    )
     .version(version)
     .exitOverride()
     .configureOutput({
