@@ -1,5 +1,5 @@
 import { Duration, Stage } from 'aws-cdk-lib';
-import { contextNameFromId } from '../context/domain-event';
+import { contextNameFromId } from '../events/domain-event';
 import { Activity, StalledError } from './activity';
 import { busName, loadAssembly, LocalAppSpec, LocalRuleSpec, LocalRuleTarget } from './assembly';
 import { VirtualClock } from './clock';
