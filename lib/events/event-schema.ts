@@ -57,7 +57,12 @@ export function dataJsonSchema(schema: EventSchema): JsonSchema | string {
   }
 }
 
-/** The schema of `detail.metadata`: the envelope every domain event of the library carries. */
+/**
+ * The schema of `detail.metadata`: the envelope every domain event of the
+ * library carries. Only `eventId` is required: the resumer of an await also
+ * accepts events of publishers that write less of it (no `correlationId`,
+ * the order id alone), and the schema must not refuse what the library accepts.
+ */
 export const METADATA_JSON_SCHEMA: JsonSchema = {
   type: 'object',
   properties: {
@@ -71,7 +76,7 @@ export const METADATA_JSON_SCHEMA: JsonSchema = {
     state: { type: 'string' },
     schemaVersion: { type: 'string', enum: [ENVELOPE_SCHEMA_VERSION] },
   },
-  required: ['eventId', 'correlationId', 'occurredAt', 'context', 'schemaVersion'],
+  required: ['eventId'],
 };
 
 /**
