@@ -6,6 +6,7 @@ export * from './events/envelope';
 export * from './events/event-schema';
 export * from './events/contract';
 export * from './events/schema-checks';
+export * from './events/contract-diff';
 export { CONTRACT_ENVIRONMENT_VARIABLE } from './events/declared-events';
 export * from './workflow/context-task';
 export * from './workflow/envelope-check';

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import { Command, CommanderError, Option } from 'commander';
+import { addDocsCommands } from '../docs/commands';
 import { PutEventsEntry } from './event-router';
 import { LocalRuntime } from './local-runtime';
 import { RecordOption } from './record';
@@ -53,6 +54,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     },
   );
   const run_ = program.commands.find((c) => c.name() === 'run')!;
+  addDocsCommands(program, { ...io, exit: (code) => (exitCode = code) });
   try {
     // No command at all: show what there is, as --help does.
     await program.parseAsync(argv.length === 0 ? ['--help'] : argv, { from: 'user' });
