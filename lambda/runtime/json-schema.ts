@@ -6,7 +6,7 @@
  * `pattern`. Unknown keywords (`format`, `$ref`…) are not checked.
  *
  * It is what the handler runtime runs before a task's event is published:
- * a few hundred bytes in each bundle, against about 60 KB minified for Zod.
+ * about 3 KB of each bundle minified, where Zod 4 would add about 450 KB.
  * @see https://datatracker.ietf.org/doc/html/draft-fge-json-schema-validation-00
  */
 export type JsonSchema = { readonly [key: string]: unknown };

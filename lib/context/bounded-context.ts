@@ -4,12 +4,12 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
-import { AwaitEvent, AwaitOptions, waitState } from '../await/await-event';
+import { AwaitEvent, AwaitOptions } from '../await/await-event';
 import { AwaitStore } from '../await/await-store';
 import { IDomainEventBus } from '../bus/domain-event-bus';
 import { ValidationError } from '../checks/validation-error';
 import { CONTRACT_METADATA_KEY, ContextContract } from '../events/contract';
-import { contractEnvironment, declaredDataSchema, registrySchema } from '../events/declared-events';
+import { declaredDataSchema, registrySchema } from '../events/declared-events';
 import {
   contextNameFromId,
   DomainEvent,
@@ -23,9 +23,8 @@ import { declaredNames } from '../events/event-schema';
 import { ContextAlarms } from '../monitoring/context-alarms';
 import { encryptedDeadLetterQueue } from '../routing/dead-letter-queue';
 import { Subscription, SubscriptionOptions } from '../routing/subscription';
-import { ContextTask, invokeState } from '../workflow/context-task';
+import { ContextTask } from '../workflow/context-task';
 import { envelopeCheck } from '../workflow/envelope-check';
-import { publishState } from '../workflow/publish';
 import {
   BoundedContextProps,
   CompensateOptions,
@@ -39,7 +38,6 @@ import { contextContract, correlationDataErrors, reasonState } from './private/c
 import { graphErrors } from './private/graph-checks';
 import { workflowOutput } from './private/stack-outputs';
 import { StateNames } from './private/state-names';
-import { contextHandler } from './private/task-handler-function';
 import {
   validateAwaitOptions,
   validateContextProps,
@@ -52,6 +50,7 @@ import {
 } from './private/validate';
 import { emptyWorkflowParts, wireWorkflow, WorkflowParts } from './private/wire-workflow';
 import { failureEventsOf, WorkflowCheckScope } from './private/workflow-checks';
+import { WorkflowBuilder } from './private/workflow-builder';
 import { workflowStateMachine } from './private/workflow-state-machine';
 
 /** The context that declares each event. */
@@ -91,6 +90,7 @@ export class BoundedContext<E extends string = string> extends ContextMetrics<E>
   private readonly _subscriptions: Subscription[] = [];
   /** What the context's methods collect for its workflow. */
   private readonly parts: WorkflowParts;
+  private readonly builder: WorkflowBuilder;
   private _awaitStore?: AwaitStore;
   private _stateMachine?: sfn.StateMachine;
   private _workflowStart?: sfn.State;
@@ -103,6 +103,7 @@ export class BoundedContext<E extends string = string> extends ContextMetrics<E>
     validateContextProps(this.node.path, this.contextName, props);
     this.stateNames = new StateNames(this.node.path, this.contextName);
     this.parts = emptyWorkflowParts(this.stateNames);
+    this.builder = new WorkflowBuilder(this, this.parts, props, this.handlers);
     this.source = eventSource(props.bus.appName, this.contextName);
     this.eventNames = declaredNames(props.events);
     this.declared = new Map(
@@ -170,42 +171,7 @@ export class BoundedContext<E extends string = string> extends ContextMetrics<E>
   public task(name: string, options: TaskOptions<E>): ContextTask {
     validateTaskOptions(`${this.node.path}/${name}`, options);
     this.stateNames.claimUser(name, 'task name');
-    const event = options.emits === undefined ? undefined : this.event(options.emits);
-    const fromHandler =
-      event !== undefined && (options.publishFrom ?? this.props.publishFrom) === 'handler';
-    const scope = new Construct(this, name);
-    const handler = this.buildHandler(name, name, {
-      ...options,
-      environment: {
-        ...(fromHandler ? { ENSEMBLE_EMITS: event.name } : {}),
-        ...(event ? contractEnvironment(this, event) : {}),
-        ...options.environment,
-      },
-    });
-    if (fromHandler) {
-      this.bus.grantPublish(handler);
-      this.parts.handlerPublished.add(event.name);
-    }
-    const compensation = options.compensate && {
-      handler: this.buildHandler(`${name}Compensation`, `Compensate ${name}`, options.compensate),
-      event: this.event(options.compensate.emits),
-    };
-    const invoke = invokeState(scope, 'Invoke', name, handler, options.retry, {
-      payload: fromHandler
-        ? { 'executionArn.$': '$$.Execution.Id', 'workflow.$': '$$.StateMachine.Name' }
-        : undefined,
-    });
-    const publish =
-      event && !fromHandler
-        ? this.publishStateFor(scope, 'Publish', event, name, '$.data')
-        : undefined;
-    const task = new ContextTask(scope, 'Fragment', {
-      handler,
-      invoke,
-      publish,
-      event,
-      compensation,
-    });
+    const task = this.builder.task(name, options);
     this.parts.tasks.push(task);
     return task;
   }
@@ -220,9 +186,9 @@ export class BoundedContext<E extends string = string> extends ContextMetrics<E>
       validateUserStateName(this.node.path, 'stateName', options.stateName);
     }
     const stateName = options.stateName ?? this.stateNames.publishName(name, name);
-    return this.publishStateFor(
+    return this.builder.publishState(
       this,
-      this.freeChildId(`Emit${name}`),
+      this.builder.freeChildId(`Emit${name}`),
       event,
       stateName,
       options.data ?? '$.data',
@@ -263,27 +229,7 @@ export class BoundedContext<E extends string = string> extends ContextMetrics<E>
       timeout: options.timeout,
       keep: options.keep,
     });
-    const resultKey = options.resultKey ?? 'awaited';
-    const scope = new Construct(this, name);
-    const wait = waitState(scope, name, store.resumer, { ...options, resultKey });
-    const timeoutPublish = this.publishStateFor(
-      scope,
-      'PublishTimeout',
-      this.event(options.onTimeout),
-      name,
-      '$.data',
-    );
-    wait.addCatch(timeoutPublish, {
-      errors: ['States.Timeout'],
-      resultPath: `$.data.${resultKey}`,
-    });
-    const awaiting = new AwaitEvent(scope, 'Fragment', {
-      wait,
-      timeoutPublish,
-      events: options.events,
-      resultKey,
-      timeout: options.timeout,
-    });
+    const awaiting = this.builder.await(name, options, store);
     this.parts.awaits.push(awaiting);
     return awaiting;
   }
@@ -346,14 +292,14 @@ export class BoundedContext<E extends string = string> extends ContextMetrics<E>
       this.parts.awaits,
       this.props.workflowTimeout,
     );
-    const started = this.publishStateFor(
+    const started = this.builder.publishState(
       this,
       'EmitWorkflowStarted',
       this.event('WorkflowStarted'),
       'Start',
       '$.data',
     );
-    const succeeded = this.publishStateFor(
+    const succeeded = this.builder.publishState(
       this,
       'EmitWorkflowSucceeded',
       this.event('WorkflowSucceeded'),
@@ -366,9 +312,9 @@ export class BoundedContext<E extends string = string> extends ContextMetrics<E>
       failureEvents: failureEventsByError,
       checkScope: this.checkScope(),
       publish: (scope, id, event, about, data, stateName) =>
-        this.publishStateFor(
+        this.builder.publishState(
           scope,
-          scope === this ? this.freeChildId(id) : id,
+          scope === this ? this.builder.freeChildId(id) : id,
           this.event(event as E),
           about,
           data,
@@ -490,52 +436,6 @@ export class BoundedContext<E extends string = string> extends ContextMetrics<E>
     };
     PUBLISHER.set(event, this);
     return event;
-  }
-
-  /** `base`, or `base2`, `base3`... when a child already has it (an event emitted by several states). */
-  private freeChildId(base: string): string {
-    let id = base;
-    for (let n = 2; this.node.tryFindChild(id); n++) id = `${base}${n}`;
-    return id;
-  }
-
-  private publishStateFor(
-    scope: Construct,
-    id: string,
-    event: DomainEvent,
-    aboutState: string,
-    data: string | Record<string, unknown>,
-    explicitName?: string,
-  ): sfn.TaskStateBase {
-    const stateName = explicitName ?? this.stateNames.publishName(event.name, aboutState);
-    this.stateNames.claim(stateName, 'state name');
-    const state = publishState(scope, id, {
-      stateName,
-      eventBus: this.bus.eventBus,
-      source: this.source,
-      eventName: event.name,
-      contextName: this.contextName,
-      aboutState,
-      data,
-    });
-    this.parts.internal.add(state);
-    return state;
-  }
-
-  private buildHandler(
-    id: string,
-    taskName: string,
-    options: Pick<
-      TaskOptions<E>,
-      'entry' | 'handlerExport' | 'environment' | 'memorySize' | 'timeout' | 'externalModules'
-    >,
-  ): lambda.Function {
-    const fn = contextHandler(this, id, taskName, {
-      ...options,
-      defaults: { ...this.props.handlerDefaults, logRetention: this.props.logRetention },
-    });
-    this.handlers.set(taskName, fn);
-    return fn;
   }
 
   private awaitStoreOrCreate(): AwaitStore {
