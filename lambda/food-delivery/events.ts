@@ -37,10 +37,15 @@ export const restaurantsEvents = {
   }),
   OrderAccepted: z.object({
     orderId,
-    decision: z.literal('ACCEPTED'),
+    // The restaurant's review writes it; the event's name already says it.
+    decision: z.literal('ACCEPTED').optional(),
     etaMinutes: z.number().int().positive(),
   }),
-  OrderRejected: z.object({ orderId, decision: z.literal('REJECTED'), reason: z.string() }),
+  OrderRejected: z.object({
+    orderId,
+    decision: z.literal('REJECTED').optional(),
+    reason: z.string(),
+  }),
 };
 
 /** Notifications: what the customer was told. */

@@ -41,7 +41,11 @@ export function declaredDataSchema(
  * The registry schema of one event: `<source>@<EventName>`, the name
  * EventBridge's schema discovery gives the schemas it finds, of type
  * `JSONSchemaDraft4`, describing the whole event (envelope and data).
+ * `Content` is a string; neither the CloudFormation page nor the EventBridge
+ * schema pages state a size limit for it (checked 2026-12). The largest the
+ * examples write is about 1.5 KB.
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eventschemas-schema.html
+ * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-schema-create.html
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-schema.html
  */
 export function registrySchema(

@@ -59,9 +59,11 @@ export function dataJsonSchema(schema: EventSchema): JsonSchema | string {
 
 /**
  * The schema of `detail.metadata`: the envelope every domain event of the
- * library carries. Only `eventId` is required: the resumer of an await also
- * accepts events of publishers that write less of it (no `correlationId`,
- * the order id alone), and the schema must not refuse what the library accepts.
+ * library carries. No field is required: the resumer of an await also
+ * accepts events of publishers that write less of it (no `eventId`, no
+ * `correlationId`: it pairs by the correlation field), and the schema must
+ * not refuse what the library accepts; the types of the fields given are
+ * checked.
  */
 export const METADATA_JSON_SCHEMA: JsonSchema = {
   type: 'object',
@@ -76,7 +78,6 @@ export const METADATA_JSON_SCHEMA: JsonSchema = {
     state: { type: 'string' },
     schemaVersion: { type: 'string', enum: [ENVELOPE_SCHEMA_VERSION] },
   },
-  required: ['eventId'],
 };
 
 /**
