@@ -1,7 +1,13 @@
 export * from './bus/domain-event-bus';
 export * from './context/bounded-context';
 export * from './context/bounded-context-props';
-export * from './context/domain-event';
+export * from './events/domain-event';
+export * from './events/envelope';
+export * from './events/event-schema';
+export * from './events/contract';
+export * from './events/schema-checks';
+export * from './events/contract-diff';
+export { CONTRACT_ENVIRONMENT_VARIABLE } from './events/declared-events';
 export * from './workflow/context-task';
 export * from './workflow/envelope-check';
 export * from './workflow/publish';

@@ -4,6 +4,14 @@ import { Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { BoundedContext, DomainEventBus, EnsembleDashboard } from '../../lib';
+import {
+  customersEvents,
+  deliveryEvents,
+  fraudDetectionEvents,
+  inventoryEvents,
+  ordersEvents,
+  paymentsEvents,
+} from '../../lambda/ecommerce-fraud/events';
 
 const handlers = path.join(__dirname, '..', '..', 'lambda', 'ecommerce-fraud');
 const entry = (file: string) => path.join(handlers, file);
@@ -60,45 +68,32 @@ export class EcommerceFraudStack extends Stack {
     const customers = (this.customers = new BoundedContext(this, 'Customers', {
       bus,
       publishFrom,
-      events: ['CustomerRegistered'],
+      events: customersEvents,
     }));
     const orders = (this.orders = new BoundedContext(this, 'Orders', {
       bus,
       publishFrom,
-      events: ['OrderPlaced', 'OrderCompleted', 'OrderCancelled', 'OrderStalled', 'OrderRejected'],
+      events: ordersEvents,
     }));
     const fraud = (this.fraudDetection = new BoundedContext(this, 'FraudDetection', {
       bus,
       publishFrom,
-      events: ['PossibleFraud', 'NoFraudDetected'],
+      events: fraudDetectionEvents,
     }));
     const inventory = (this.inventory = new BoundedContext(this, 'Inventory', {
       bus,
       publishFrom,
-      events: [
-        'StockReserved',
-        'StockReleased',
-        'StockCommitted',
-        'ReservationExpired',
-        'ReservationFailed',
-      ],
+      events: inventoryEvents,
     }));
     const payments = (this.payments = new BoundedContext(this, 'Payments', {
       bus,
       publishFrom,
-      events: [
-        'PaymentCharged',
-        'PaymentRefunded',
-        'PaymentCaptured',
-        'PaymentDeclined',
-        'PaymentFailed',
-        'FraudCheckTimedOut',
-      ],
+      events: paymentsEvents,
     }));
     const delivery = (this.delivery = new BoundedContext(this, 'Delivery', {
       bus,
       publishFrom,
-      events: ['ShipmentPrepared', 'OrderShipped', 'ShipmentCancelled', 'ShipmentOnHold'],
+      events: deliveryEvents,
     }));
 
     customers.workflow(

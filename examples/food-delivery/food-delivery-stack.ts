@@ -4,6 +4,12 @@ import { Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { BoundedContext, DomainEventBus, EnsembleDashboard } from '../../lib';
+import {
+  notificationsEvents,
+  ordersEvents,
+  promotionsEvents,
+  restaurantsEvents,
+} from '../../lambda/food-delivery/events';
 
 const handlers = path.join(__dirname, '..', '..', 'lambda', 'food-delivery');
 const entry = (file: string) => path.join(handlers, file);
@@ -47,22 +53,22 @@ export class FoodDeliveryStack extends Stack {
     const orders = (this.orders = new BoundedContext(this, 'Orders', {
       bus,
       publishFrom,
-      events: ['OrderPlaced', 'OrderCompleted', 'OrderCancelled', 'OrderTimedOut'],
+      events: ordersEvents,
     }));
     const restaurants = (this.restaurants = new BoundedContext(this, 'Restaurants', {
       bus,
       publishFrom,
-      events: ['RestaurantNotified', 'OrderAccepted', 'OrderRejected'],
+      events: restaurantsEvents,
     }));
     const notifications = (this.notifications = new BoundedContext(this, 'Notifications', {
       bus,
       publishFrom,
-      events: ['UserNotified'],
+      events: notificationsEvents,
     }));
     const promotions = (this.promotions = new BoundedContext(this, 'Promotions', {
       bus,
       publishFrom,
-      events: ['VoucherIssued'],
+      events: promotionsEvents,
     }));
 
     // Orders: place the order, then wait for the restaurant (orchestration inside the context).

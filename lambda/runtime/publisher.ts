@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { checkContract } from './contract';
 import { EventMetadata, TaskPayload } from './envelope';
 
 let client: EventBridgeClient | undefined;
@@ -58,6 +59,7 @@ export function taskEventDetail(
  * `publishFrom: 'handler'`), on the bus, source and event name the library
  * configured in the function's environment.
  *
+ * @throws ContractViolation when the data breaks the event's schema (nothing is published)
  * @throws EventNotPublishedError when EventBridge refuses the entry
  */
 export async function publishTaskEvent(
@@ -66,6 +68,7 @@ export async function publishTaskEvent(
   eventName: string = required('ENSEMBLE_EMITS'),
 ): Promise<string> {
   const source = required('ENSEMBLE_EVENT_SOURCE');
+  checkContract(eventName, data);
   const detail = taskEventDetail(payload, eventName, source.split('.').slice(1).join('.'), data);
   const sdk = loadEventBridge();
   client ??= new sdk.EventBridgeClient({});

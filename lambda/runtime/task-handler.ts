@@ -1,10 +1,15 @@
 import type { Context } from 'aws-lambda';
+import { checkContract } from './contract';
 import { parseTaskPayload, TaskPayload, Trigger } from './envelope';
 import { logger } from './logger';
 import { publishTaskEvent } from './publisher';
 
-/** What a task's business function receives besides its data. */
-export interface TaskContext {
+/**
+ * What a task's business function receives besides its data. `T` names the
+ * events that may start the execution (the context's subscriptions), which
+ * types `trigger.detailType`.
+ */
+export interface TaskContext<T extends string = string> {
   /** The id of the business flow, carried across every workflow and event of it. */
   readonly correlationId: string;
   /** The task's state name (`PlaceOrder`). */
@@ -14,7 +19,7 @@ export interface TaskContext {
    * so that a context subscribed to two events knows which one it handles.
    * Absent when the execution was started directly.
    */
-  readonly trigger?: Trigger;
+  readonly trigger?: Trigger & { readonly detailType: T };
   /** The whole request, as the workflow sent it. */
   readonly payload: TaskPayload<unknown>;
   /** Lambda's context object; absent when the handler is called outside Lambda (a unit test). */
@@ -30,12 +35,14 @@ export type TaskHandler<In, Out> = (event: TaskPayload<In>, context?: Context) =
  * Checks the payload, puts the correlation id and task name on every log line
  * of the shared logger, calls `fn` with the task's `data`, and returns its
  * result, which becomes the workflow's new `data` and the published event's
- * payload. For a task with `publishFrom: 'handler'` the handler publishes that
- * event itself before returning. Errors are logged and rethrown: the workflow decides whether to
+ * payload. When the event has a schema, the result is checked against it
+ * first: data that breaks it fails the task with `ContractViolation` and
+ * nothing is published. For a task with `publishFrom: 'handler'` the handler
+ * publishes that event itself before returning. Errors are logged and rethrown: the workflow decides whether to
  * retry (by error name) or to fail.
  */
-export function taskHandler<In, Out>(
-  fn: (data: In, ctx: TaskContext) => Promise<Out> | Out,
+export function taskHandler<In, Out, T extends string = string>(
+  fn: (data: In, ctx: TaskContext<T>) => Promise<Out> | Out,
 ): TaskHandler<In, Out> {
   return async (event, lambdaContext) => {
     const payload = parseTaskPayload<In>(event);
@@ -48,10 +55,14 @@ export function taskHandler<In, Out>(
       const result = await fn(payload.data, {
         correlationId: payload.metadata.correlationId,
         task: payload.task,
-        ...(payload.metadata.trigger && { trigger: payload.metadata.trigger }),
+        ...(payload.metadata.trigger && {
+          trigger: payload.metadata.trigger as Trigger & { detailType: T },
+        }),
         payload,
         ...(lambdaContext && { lambdaContext }),
       });
+      // Before anything is published, by the handler or by the workflow after it.
+      checkContract(undefined, result);
       if (emits) {
         const eventId = await publishTaskEvent(payload as TaskPayload<unknown>, result, emits);
         logger.info('task completed', { task: payload.task, event: emits, eventId });

@@ -9,7 +9,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledge } from '../checks/acknowledge';
-import { DomainEvent, pascalCase } from '../context/domain-event';
+import { DomainEvent, pascalCase } from '../events/domain-event';
 import {
   FunctionDefaults,
   handlerFunction,

@@ -1,12 +1,13 @@
 import { Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as eventschemas from 'aws-cdk-lib/aws-eventschemas';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { sourceSegmentProblems } from '../context/domain-event';
+import { sourceSegmentProblems } from '../events/domain-event';
 import { ValidationError } from '../checks/validation-error';
 import { busOutputs } from '../context/private/stack-outputs';
 import {
@@ -40,6 +41,11 @@ export interface IDomainEventBus {
   grantPublish(grantee: iam.IGrantable): iam.Grant;
   /** The log group that receives every event, when the bus is defined in this app. */
   readonly auditLog?: logs.ILogGroup;
+  /**
+   * The EventBridge schema registry that holds the schema of every declared
+   * event, when the bus is defined in this app with one.
+   */
+  readonly schemaRegistry?: eventschemas.CfnRegistry;
 }
 
 /** Properties of a {@link DomainEventBus}. */
@@ -90,6 +96,16 @@ export interface DomainEventBusProps {
    * this account with `events:PutEvents` on it may publish
    */
   readonly allowPublishFrom?: string[];
+
+  /**
+   * Whether the app gets an EventBridge schema registry with one schema per
+   * declared event (JSON Schema Draft 4 of the whole event), for code
+   * bindings, the console's schema view and tools that read the registry.
+   *
+   * @default true - a registry named by CloudFormation
+   * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-schema-registry.html
+   */
+  readonly schemaRegistry?: boolean;
 }
 
 /**
@@ -135,6 +151,8 @@ export class DomainEventBus extends Construct implements IDomainEventBus {
   public readonly auditRule: events.Rule;
   /** Dead-letter queue of the audit rule's target. */
   public readonly auditDeadLetterQueue: sqs.Queue;
+  /** The schema registry of the app's events, unless `schemaRegistry: false`. */
+  public readonly schemaRegistry?: eventschemas.CfnRegistry;
 
   constructor(scope: Construct, id: string, props: DomainEventBusProps) {
     super(scope, id);
@@ -151,6 +169,13 @@ export class DomainEventBus extends Construct implements IDomainEventBus {
     this.auditDeadLetterQueue = encryptedDeadLetterQueue(this, 'AuditDlq');
     this.auditRule = this.buildAuditRule();
     this.allowPublishers(props.allowPublishFrom ?? []);
+    if (props.schemaRegistry !== false) {
+      // One registry per app; each context adds the schemas of its events to it.
+      // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eventschemas-registry.html
+      this.schemaRegistry = new eventschemas.CfnRegistry(this, 'SchemaRegistry', {
+        description: `${this.appName}: schemas of the domain events`,
+      });
+    }
     this.alarms = this.buildAlarms();
     busOutputs(this, this.appName, this.eventBus, {
       archive: this.archive,

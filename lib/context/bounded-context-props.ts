@@ -3,6 +3,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { IDomainEventBus } from '../bus/domain-event-bus';
+import { EventDeclarations } from '../events/event-schema';
 import { TaskRetryOptions } from '../workflow/context-task';
 
 /** Properties of a {@link BoundedContext}. */
@@ -12,11 +13,17 @@ export interface BoundedContextProps<E extends string = string> {
   /**
    * The domain events this context publishes: its published language.
    *
-   * Declare them as a literal array and `context.event('OrderPlacd')` becomes a
-   * compile error. The lifecycle events (`WorkflowStarted`, `WorkflowSucceeded`,
-   * `TaskFailed`, `WorkflowFailed`) are always declared.
+   * Either the names only (`['OrderPlaced']`, data undescribed), or each name
+   * with the Zod schema of its `data`
+   * (`{ OrderPlaced: z.object({ orderId: z.string(), total: z.number() }) }`):
+   * the schema then goes to the schema registry, the handler runtime checks
+   * what a task emits against it, filters and `correlateBy` are checked
+   * against it at synth, and `cdk-ensemble docs` describes it. Either way
+   * `context.event('OrderPlacd')` is a compile error. The lifecycle events
+   * (`WorkflowStarted`, `WorkflowSucceeded`, `TaskFailed`, `WorkflowFailed`)
+   * are always declared.
    */
-  readonly events: readonly E[];
+  readonly events: EventDeclarations<E>;
   /**
    * The context name, the second segment of its events' `source` (`orders` in `food.orders`).
    *

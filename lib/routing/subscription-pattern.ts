@@ -1,4 +1,4 @@
-import { DomainEvent } from '../context/domain-event';
+import { DomainEvent } from '../events/domain-event';
 import { patternContentProblems } from './event-pattern-grammar';
 
 /** EventBridge's limit on the length of an event pattern. */

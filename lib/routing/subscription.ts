@@ -4,7 +4,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { DomainEvent } from '../context/domain-event';
+import { DomainEvent } from '../events/domain-event';
 import { ValidationError } from '../checks/validation-error';
 import { physicalRuleName } from '../monitoring/alarms';
 import { DEFAULT_MAX_EVENT_AGE, DEFAULT_RETRY_ATTEMPTS } from './defaults';

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { ContextContract, contractsOfTemplates } from '../events/contract';
 import {
   CfnTemplate,
   CrossStackValues,
@@ -37,6 +38,8 @@ export interface LocalStateMachineSpec {
   readonly definition: Record<string, unknown>;
   /** The bounded context it belongs to, read from the sources it publishes (`orders`). */
   readonly contextName?: string;
+  /** The contract its context wrote in the state machine's metadata, if any. */
+  readonly contract?: ContextContract;
 }
 
 /** A target of an EventBridge rule. */
@@ -291,6 +294,9 @@ function readStack(
       stackName,
       name: machine.logicalId,
       contextName: contextOf(machine.definition),
+      contract: contractsOfTemplates([
+        { Resources: { [machine.logicalId]: template.Resources![machine.logicalId] } },
+      ])[0],
     });
   }
 }

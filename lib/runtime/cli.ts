@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import { Command, CommanderError, Option } from 'commander';
+import { addDocsCommands } from '../docs/commands';
 import { OpsEnvironment, OpsUsageError, registerOpsCommands } from '../ops/commands';
 import { OpsSetupError } from '../ops/errors';
 import { PutEventsEntry } from './event-router';
@@ -61,6 +62,7 @@ export async function runCli(argv: string[], io: CliIo, ops: OpsEnvironment = {}
   // Usage errors are shown with the help of the command they belong to.
   const command = program.commands.find((c) => c.name() === argv[0]);
   const run_ = program.commands.find((c) => c.name() === 'run')!;
+  addDocsCommands(program, { ...io, exit: (code) => (exitCode = code) });
   try {
     // No command at all: show what there is, as --help does.
     await program.parseAsync(argv.length === 0 ? ['--help'] : argv, { from: 'user' });

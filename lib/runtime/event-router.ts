@@ -63,6 +63,8 @@ export class EventRouter {
     private readonly region: string,
     /** The buses events may be put on (names); any bus when not given. */
     private readonly buses?: ReadonlySet<string>,
+    /** Called with every event put on a bus, before it is routed: the contract check. */
+    private readonly inspect?: (event: Record<string, unknown>, publishedBy: string) => void,
   ) {}
 
   /**
@@ -158,6 +160,7 @@ export class EventRouter {
       resources: entry.Resources ?? [],
       detail,
     };
+    this.inspect?.(event, publishedBy);
     const matched = this.rules.filter(
       (r) => r.eventBusName === bus && matchesEventPattern(r.eventPattern as EventPattern, event),
     );

@@ -13,3 +13,4 @@ export { StalledError } from './activity';
 export type { PutEventsEntry } from './event-router';
 export * from './synth';
 export * from './cli';
+export * from './contract-check';

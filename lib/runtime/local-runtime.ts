@@ -1,9 +1,10 @@
 import { Duration, Stage } from 'aws-cdk-lib';
-import { contextNameFromId } from '../context/domain-event';
+import { contextNameFromId } from '../events/domain-event';
 import { Activity, StalledError } from './activity';
 import { busName, loadAssembly, LocalAppSpec, LocalRuleSpec, LocalRuleTarget } from './assembly';
 import { VirtualClock } from './clock';
 import { LocalDynamoDbTable } from './dynamodb-table';
+import { contractChecker, ContractMode, LocalContractViolation } from './contract-check';
 import { EventRouter, PutEventsEntry } from './event-router';
 import { StateMachineExecutor, statesError, TokenWait } from './executor';
 import { FaultInjector, FaultSpec } from './faults';
@@ -40,6 +41,15 @@ export interface LocalRuntimeOptions {
    * @default Duration.seconds(3)
    */
   readonly stallTimeout?: Duration;
+  /**
+   * What to do with an event put on the bus whose envelope or data breaks the
+   * contract of the context that publishes it (the schemas in the template):
+   * `'fail'` makes `settle()` throw `ContractViolation`, `'warn'` records a
+   * warning, `'off'` checks nothing.
+   *
+   * @default 'fail'
+   */
+  readonly contracts?: ContractMode;
 }
 
 /**
@@ -117,6 +127,7 @@ export class LocalRuntime {
       account,
       region,
       knownBuses(app),
+      this.contractInspector(options.contracts ?? 'fail'),
     );
     for (const table of app.tables) {
       this.tables.set(
@@ -345,6 +356,23 @@ export class LocalRuntime {
     if (!table)
       throw statesError('ResourceNotFoundException', `no DynamoDB table '${name}' in the app`);
     return table;
+  }
+
+  /** The check of every event put on the bus against its contract, as `mode` says. */
+  private contractInspector(
+    mode: ContractMode,
+  ): ((event: Record<string, unknown>, by: string) => void) | undefined {
+    if (mode === 'off') return undefined;
+    const check = contractChecker(
+      this.app.stateMachines.flatMap((m) => (m.contract ? [m.contract] : [])),
+    );
+    return (event, by) => {
+      const problem = check(event);
+      if (!problem) return;
+      const message = `PutEvents by ${by}: ${problem}`;
+      this.record.warn(this.clock.iso(), message);
+      if (mode === 'fail') this.failures.push(new LocalContractViolation(message));
+    };
   }
 
   private track(work: Promise<unknown>): void {

@@ -1,4 +1,4 @@
-import { LIFECYCLE_EVENTS } from '../context/domain-event';
+import { LIFECYCLE_EVENTS } from '../events/domain-event';
 import { LocalAppSpec } from './assembly';
 
 /**

@@ -3,7 +3,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { DomainEvent } from '../context/domain-event';
+import { DomainEvent } from '../events/domain-event';
 import { ValidationError } from '../checks/validation-error';
 import { businessErrorProblem } from './error-names';
 

@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { AwaitEvent } from '../await/await-event';
-import { DomainEvent } from '../context/domain-event';
+import { DomainEvent } from '../events/domain-event';
 import { ContextTask, invokeState } from './context-task';
 import { dominators, strictDominatorsAmong, workflowGraph } from './state-graph';
 

@@ -136,7 +136,11 @@ describe('putEvents with a source of the app', () => {
       {
         Source: 'food.restaurants',
         DetailType: 'OrderAccepted',
-        Detail: JSON.stringify({ metadata: { correlationId: 'w-2' }, data: { orderId: 'w-2' } }),
+        // The data OrderAccepted's schema asks for: a breach would fail the run.
+        Detail: JSON.stringify({
+          metadata: { correlationId: 'w-2' },
+          data: { orderId: 'w-2', etaMinutes: 20 },
+        }),
       },
     ]);
     await runtime.settle();

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { taskHandler } from '../../runtime';
+import { EventData, taskHandler } from '../../runtime';
+import type { CustomersEvents } from '../events';
 import { CustomerRequest, registerCustomer } from './customers';
 
 /** Customers ▸ RegisterCustomer: validates and records a new customer. Emits CustomerRegistered. */
-export const handler = taskHandler((request: CustomerRequest) =>
-  registerCustomer(request, randomUUID, new Date().toISOString()),
-);
+export const handler = taskHandler<
+  CustomerRequest,
+  EventData<CustomersEvents, 'CustomerRegistered'>
+>((request: CustomerRequest) => registerCustomer(request, randomUUID, new Date().toISOString()));

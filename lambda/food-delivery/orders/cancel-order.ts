@@ -1,15 +1,19 @@
-import { taskHandler } from '../../runtime';
+import { AwaitedEvent, EventData, taskHandler } from '../../runtime';
+import type { OrdersEvents, RestaurantsEvents } from '../events';
 import { cancelOrder, Order } from './orders';
 
-/** What the Orders workflow's await left in the order's data. */
-type Awaited = { event?: string; data?: { reason?: string }; Error?: string };
-
 /** Orders ▸ CancelOrder: the restaurant rejected the order or never answered. Emits OrderCancelled. */
-export const handler = taskHandler((order: Order & { awaited?: Awaited }) => {
-  const { awaited, ...rest } = order;
-  const reason =
-    awaited?.Error === 'States.Timeout'
-      ? 'the restaurant did not answer in time'
-      : (awaited?.data?.reason ?? 'rejected by the restaurant');
-  return cancelOrder(rest, reason);
-});
+export const handler = taskHandler(
+  (
+    order: Order & { awaited?: AwaitedEvent<RestaurantsEvents, 'OrderRejected'> },
+  ): EventData<OrdersEvents, 'OrderCancelled'> => {
+    const { awaited, ...rest } = order;
+    const reason =
+      awaited && 'Error' in awaited
+        ? awaited.Error === 'States.Timeout'
+          ? 'the restaurant did not answer in time'
+          : awaited.Error
+        : (awaited?.data.reason ?? 'rejected by the restaurant');
+    return { ...cancelOrder(rest, reason), status: 'CANCELLED', reason };
+  },
+);

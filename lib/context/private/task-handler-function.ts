@@ -6,6 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { HandlerBundler } from '../../bundling/handler-bundler';
+import type { IDomainEventBus } from '../../bus/domain-event-bus';
 import { acknowledge, XRAY_ACKNOWLEDGEMENT } from '../../checks/acknowledge';
 import { ValidationError } from '../../checks/validation-error';
 
@@ -103,4 +104,60 @@ export function libraryHandlerEntry(relative: string): string {
   throw new Error(
     `cdk-ensemble is missing its handler lambda/runtime/${relative}: reinstall the package`,
   );
+}
+
+/** The context a task handler belongs to. */
+export interface HandlerOwner extends Construct {
+  readonly contextName: string;
+  readonly source: string;
+  readonly bus: IDomainEventBus;
+}
+
+/** The options of a task's (or a compensation's) handler. */
+export interface ContextHandlerOptions {
+  readonly entry: string;
+  readonly handlerExport?: string;
+  readonly environment?: Record<string, string>;
+  readonly memorySize?: number;
+  readonly timeout?: Duration;
+  readonly externalModules?: string[];
+  readonly defaults: FunctionDefaults;
+}
+
+/**
+ * The handler of one task of `context` (`<id>Handler`), configured to publish
+ * on its bus with its source (`ENSEMBLE_*` variables).
+ */
+export function contextHandler(
+  context: HandlerOwner,
+  id: string,
+  taskName: string,
+  options: ContextHandlerOptions,
+): lambda.Function {
+  const entry = resolveEntry(`${context.node.path}/${id}`, options.entry);
+  const fn = handlerFunction(context, `${id}Handler`, {
+    entry,
+    bundleKey: `${context.node.path}/${id}`,
+    serviceName: context.contextName,
+    description: `${context.source} ${taskName}`,
+    handlerExport: options.handlerExport,
+    memorySize: options.memorySize,
+    timeout: options.timeout,
+    externalModules: options.externalModules,
+    defaults: options.defaults,
+    environment: {
+      ENSEMBLE_EVENT_BUS_NAME: context.bus.eventBus.eventBusName,
+      ENSEMBLE_EVENT_SOURCE: context.source,
+      ENSEMBLE_TASK: taskName,
+      ...options.environment,
+    },
+  });
+  acknowledge(fn, [
+    {
+      id: 'Serverless-LambdaDLQ',
+      reason:
+        'Invoked synchronously by its workflow, which retries and catches failures; a DLQ only serves asynchronous invocations.',
+    },
+  ]);
+  return fn;
 }

@@ -3,7 +3,16 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { AwaitEvent, AwaitOptions } from '../../await/await-event';
 import { ValidationError } from '../../checks/validation-error';
 import { BoundedContextProps, TaskOptions } from '../bounded-context-props';
-import { DomainEvent, LIFECYCLE_EVENTS, sourceSegmentProblems } from '../domain-event';
+import {
+  camelCase,
+  DomainEvent,
+  LIFECYCLE_EVENTS,
+  sourceSegmentProblems,
+} from '../../events/domain-event';
+import { declaredNames } from '../../events/event-schema';
+import { fieldNames, fieldSchema, filterSchemaProblems } from '../../events/schema-checks';
+import { SubscriptionOptions } from '../../routing/subscription';
+import { businessErrorProblem } from '../../workflow/error-names';
 
 const LOG_LEVELS = new Set(['DEBUG', 'INFO', 'WARN', 'ERROR']);
 
@@ -18,7 +27,7 @@ export function validateContextProps(
     throw new ValidationError(path, 'contextName', contextName, `${nameProblems.join('; ')}.`);
   }
   const seen = new Set<string>();
-  for (const name of props.events) {
+  for (const name of declaredNames(props.events)) {
     if ((LIFECYCLE_EVENTS as readonly string[]).includes(name)) {
       throw new ValidationError(
         path,
@@ -332,4 +341,91 @@ export function validateUserStateName(path: string, property: string, name: stri
     name,
     `The library names its own states so: ${fixed.join(', ')}, names starting with ${prefixes.map((p) => `'${p}'`).join(' or ')}, and names ending with ${suffixes.map((s) => `'${s}'`).join(' or ')}. Choose another name.`,
   );
+}
+
+/**
+ * An await's `correlateBy` must be a field of every awaited event that has a
+ * schema: an event without it is never matched to the waiting execution.
+ */
+export function validateCorrelation(path: string, options: AwaitOptions): void {
+  for (const event of options.events ?? []) {
+    if (!event.dataSchema) continue;
+    if (fieldSchema(event.dataSchema, options.correlateBy.split('.'))) continue;
+    const known = fieldNames(event.dataSchema);
+    throw new ValidationError(
+      path,
+      'correlateBy',
+      options.correlateBy,
+      `${event.name} (declared by ${event.contextName}) has no field '${options.correlateBy}' in its schema${known.length > 0 ? ` (its fields: ${known.join(', ')})` : ''}, so it could never be matched to the waiting execution. Correlate by a field every awaited event has, or add it to ${event.name}'s schema.`,
+    );
+  }
+}
+
+/**
+ * Check a subscription: not to the context's own event (an unbounded loop),
+ * not twice to one event, and its filter against the event's schema.
+ */
+export function validateSubscription(
+  path: string,
+  contextName: string,
+  event: DomainEvent,
+  options: SubscriptionOptions,
+  found: { readonly own: boolean; readonly twice: boolean },
+): void {
+  const value = `${event.source} ${event.name}`;
+  if (found.own) {
+    throw new ValidationError(
+      path,
+      'event',
+      value,
+      `${contextName} would start its own workflow with every ${event.name} it publishes: an unbounded loop of billed executions. Continue inside the workflow (a Choice, or a state that leads back to an earlier one), or react from another context.`,
+    );
+  }
+  if (found.twice) {
+    throw new ValidationError(
+      path,
+      'event',
+      value,
+      `${contextName} already subscribes to this event. Put both reactions in one workflow, or filter one subscription with options.filter.`,
+    );
+  }
+  const problems =
+    event.dataSchema && options.filter
+      ? filterSchemaProblems(options.filter, event.dataSchema)
+      : [];
+  if (problems.length > 0) {
+    throw new ValidationError(
+      path,
+      'filter',
+      options.filter,
+      `${problems.join('; ')}. Filter on the fields of ${event.name} as ${event.contextName} declares them, with operators that fit their types, or add the field to its schema.`,
+    );
+  }
+}
+
+/**
+ * The error of a fail() or compensate() state is a business reason; a
+ * compensate() state needs the state to go on with.
+ */
+export function validateReason(
+  path: string,
+  options: { readonly error: string; readonly then?: unknown },
+  compensateOf?: string,
+): void {
+  if (businessErrorProblem(options.error)) {
+    throw new ValidationError(
+      path,
+      'error',
+      options.error,
+      "Name the error after the business rule (for example 'FraudSuspected'); names that begin with 'States.' are Step Functions' own.",
+    );
+  }
+  if (compensateOf !== undefined && !options.then) {
+    throw new ValidationError(
+      path,
+      'then',
+      options.then,
+      `Give the state to go on with once the compensations ran, for example ${camelCase(compensateOf)}.emit('...').`,
+    );
+  }
 }

@@ -1,3 +1,5 @@
+import type { JsonSchema } from './event-schema';
+
 /**
  * Names of the domain events that every bounded context publishes on its own,
  * whatever its workflow looks like.
@@ -36,6 +38,13 @@ export interface DomainEvent {
   readonly contextName: string;
   /** Construct path of the publishing context, for error messages. */
   readonly contextPath: string;
+  /**
+   * The JSON Schema (Draft 4) of the event's `data`, written from the Zod
+   * schema its context declared.
+   *
+   * @default - declared by name only: the data is not described
+   */
+  readonly dataSchema?: JsonSchema;
 }
 
 const EVENT_NAME = /^[A-Z][A-Za-z0-9]{0,127}$/;

@@ -5,7 +5,7 @@ import {
   eventSource,
   LIFECYCLE_EVENTS,
   sourceSegmentProblems,
-} from '../../lib/context/domain-event';
+} from '../../lib/events/domain-event';
 
 describe('eventNameProblems', () => {
   it.each(['OrderPlaced', 'A', 'V2OrderPlaced', 'Order2Placed', 'X'.repeat(128)])(
