@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { StatesError, StatesErrors } from './errors';
 import { compilePath, NOT_FOUND, PathScope } from './jsonpath';
 
@@ -247,7 +247,7 @@ const FUNCTIONS: Record<string, (args: unknown[], env: IntrinsicEnvironment) => 
   },
   'States.UUID': (args, env) => {
     count('States.UUID', args, 0);
-    return (env.uuid ?? (() => require('node:crypto').randomUUID()))();
+    return (env.uuid ?? randomUUID)();
   },
 };
 
