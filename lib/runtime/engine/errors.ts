@@ -52,12 +52,25 @@ export function isTerminal(error: string): boolean {
   return error === StatesErrors.RUNTIME || error === StatesErrors.DATA_LIMIT_EXCEEDED;
 }
 
-/** Whether a Retrier's or Catcher's ErrorEquals matches an error name. */
+/**
+ * Whether a Retrier's or Catcher's ErrorEquals matches an error name.
+ *
+ * "A retry or catch on States.ALL will not catch States.Runtime errors";
+ * States.DataLimitExceeded is terminal too. `States.TaskFailed` "acts as a
+ * wildcard that matches any known error name except for States.Timeout", and
+ * States.Timeout covers "a Task state [that] failed to send a heartbeat", so
+ * it also matches States.HeartbeatTimeout (which TaskFailed then leaves alone).
+ *
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html
+ */
 export function errorMatches(errorEquals: readonly string[], error: string): boolean {
-  if (isTerminal(error)) return errorEquals.includes(error) && error !== StatesErrors.RUNTIME;
+  if (error === StatesErrors.RUNTIME) return false;
+  if (error === StatesErrors.DATA_LIMIT_EXCEEDED) return errorEquals.includes(error);
+  const timeout = error === StatesErrors.TIMEOUT || error === StatesErrors.HEARTBEAT_TIMEOUT;
   for (const name of errorEquals) {
     if (name === error || name === StatesErrors.ALL) return true;
-    if (name === StatesErrors.TASK_FAILED && error !== StatesErrors.TIMEOUT) return true;
+    if (name === StatesErrors.TASK_FAILED && !timeout) return true;
+    if (name === StatesErrors.TIMEOUT && error === StatesErrors.HEARTBEAT_TIMEOUT) return true;
   }
   return false;
 }

@@ -14,7 +14,7 @@ import { compilePath, NOT_FOUND, PathScope } from './jsonpath';
  */
 
 type Node =
-  | { kind: 'literal'; value: unknown }
+  | { kind: 'literal'; value: unknown; template?: string }
   | { kind: 'path'; path: string }
   | { kind: 'call'; name: string; args: Node[] };
 
@@ -51,6 +51,14 @@ function evaluate(node: Node, env: IntrinsicEnvironment, depth: number): unknown
         `The JSONPath '${node.path}' in an intrinsic function could not be found in the input '${JSON.stringify(env.data)}'`,
       );
     return value;
+  }
+  if (node.name === 'States.Format' && node.args[0]?.kind === 'literal' && node.args[0].template) {
+    // An escaped \\{ or \\} in the template is a brace, never part of a {} placeholder.
+    const [first, ...rest] = node.args;
+    return FUNCTIONS['States.Format'](
+      [first.template, ...rest.map((a) => evaluate(a, env, depth + 1))],
+      env,
+    );
   }
   // "You can nest up to 10 intrinsic functions within a field."
   if (depth >= 10) fail(node.name, 'more than 10 intrinsic functions are nested');
@@ -90,6 +98,13 @@ function integerArg(name: string, value: unknown): number {
   return value;
 }
 
+/** A number argument that Step Functions rounds to the nearest integer when it is not one. */
+function roundedArg(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    fail(name, `expected a number, got ${JSON.stringify(value)}`);
+  return Math.round(value);
+}
+
 function deepEqual(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
@@ -118,7 +133,7 @@ const FUNCTIONS: Record<string, (args: unknown[], env: IntrinsicEnvironment) => 
       return String(value);
     });
     if (next !== values.length) fail(name, 'the template has fewer {} than arguments');
-    return text;
+    return restoreBraces(text);
   },
   'States.StringToJson': (args) => {
     count('States.StringToJson', args, 1);
@@ -137,7 +152,7 @@ const FUNCTIONS: Record<string, (args: unknown[], env: IntrinsicEnvironment) => 
     const name = 'States.ArrayPartition';
     count(name, args, 2);
     const array = arrayArg(name, args[0]);
-    const size = integerArg(name, args[1]);
+    const size = roundedArg(name, args[1]);
     if (size <= 0) fail(name, 'the chunk size must be a positive integer');
     const chunks: unknown[][] = [];
     for (let i = 0; i < array.length; i += size) chunks.push(array.slice(i, i + size));
@@ -150,7 +165,7 @@ const FUNCTIONS: Record<string, (args: unknown[], env: IntrinsicEnvironment) => 
   'States.ArrayRange': (args) => {
     const name = 'States.ArrayRange';
     count(name, args, 3);
-    const [start, end, step] = args.map((a) => integerArg(name, a));
+    const [start, end, step] = args.map((a) => roundedArg(name, a));
     if (step === 0) fail(name, 'the step must not be 0');
     const values: number[] = [];
     for (let v = start; step > 0 ? v <= end : v >= end; v += step) {
@@ -218,15 +233,20 @@ const FUNCTIONS: Record<string, (args: unknown[], env: IntrinsicEnvironment) => 
   'States.MathRandom': (args, env) => {
     const name = 'States.MathRandom';
     count(name, args, 2, 3);
-    const start = integerArg(name, args[0]);
-    const end = integerArg(name, args[1]);
+    const start = roundedArg(name, args[0]);
+    const end = roundedArg(name, args[1]);
     const random =
       args.length === 3 ? seeded(integerArg(name, args[2])) : (env.random ?? Math.random);
     return start + Math.floor(random() * (end - start));
   },
   'States.MathAdd': (args) => {
-    count('States.MathAdd', args, 2);
-    return integerArg('States.MathAdd', args[0]) + integerArg('States.MathAdd', args[1]);
+    const name = 'States.MathAdd';
+    count(name, args, 2);
+    const [a, b] = args.map((v) => roundedArg(name, v));
+    // "You must specify integer values in the range of -2147483648 and 2147483647."
+    if ([a, b].some((v) => v < -2147483648 || v > 2147483647))
+      fail(name, 'the values must lie between -2147483648 and 2147483647');
+    return a + b;
   },
   'States.StringSplit': (args) => {
     const name = 'States.StringSplit';
@@ -264,6 +284,16 @@ export function seeded(seed: number): () => number {
   };
 }
 
+// Escaped braces stay apart from placeholders until States.Format has done its work.
+const OPEN = '\uE000';
+const CLOSE = '\uE001';
+
+function restoreBraces(text: string): string {
+  return text.includes(OPEN) || text.includes(CLOSE)
+    ? text.replace(/\uE000/g, '{').replace(/\uE001/g, '}')
+    : text;
+}
+
 class Parser {
   private at = 0;
 
@@ -280,7 +310,11 @@ class Parser {
   private parseValue(): Node {
     this.skipSpace();
     const ch = this.text[this.at];
-    if (ch === "'") return { kind: 'literal', value: this.parseString() };
+    if (ch === "'") {
+      const template = this.parseString();
+      const value = restoreBraces(template);
+      return value === template ? { kind: 'literal', value } : { kind: 'literal', value, template };
+    }
     if (ch === '$') return { kind: 'path', path: this.parsePath() };
     const number = /^-?\d+(\.\d+)?([eE][+-]?\d+)?/.exec(this.text.slice(this.at));
     if (number) {
@@ -327,8 +361,10 @@ class Parser {
     this.at++;
     while (this.at < this.text.length) {
       const ch = this.text[this.at++];
-      if (ch === '\\') value += this.text[this.at++] ?? '';
-      else if (ch === "'") return value;
+      if (ch === '\\') {
+        const escaped = this.text[this.at++] ?? '';
+        value += escaped === '{' ? OPEN : escaped === '}' ? CLOSE : escaped;
+      } else if (ch === "'") return value;
       else value += ch;
     }
     return this.error('unterminated string');

@@ -57,6 +57,9 @@ export async function evaluateExpression(
   const random = scope.random ?? Math.random;
   bindings.random = (seed?: number) => (seed === undefined ? random() : seeded(seed)());
   bindings.uuid = () => (scope.random ? uuidFrom(random) : randomUUID());
+  // "$eval is not supported in Step Functions workflows": $parse stands in for it.
+  bindings.eval = () =>
+    fail('$eval', 'not supported in Step Functions; use $parse() to read a JSON string');
   let value: unknown;
   try {
     value = await expression.evaluate(undefined, bindings);
@@ -152,6 +155,8 @@ const AWS_FUNCTIONS: [string, (...args: any[]) => unknown, string?][] = [
     'partition',
     (array: unknown[], size: number) => {
       if (!Array.isArray(array)) fail('$partition', 'the first argument must be an array');
+      // "Built-in JSONata functions that require integer values ... round down any non-integer numbers."
+      size = Math.floor(size);
       if (!Number.isInteger(size) || size <= 0)
         fail('$partition', 'the chunk size must be a positive integer');
       const chunks: unknown[][] = [];
@@ -162,6 +167,7 @@ const AWS_FUNCTIONS: [string, (...args: any[]) => unknown, string?][] = [
   [
     'range',
     (start: number, end: number, step: number) => {
+      [start, end, step] = [start, end, step].map(Math.floor);
       if (![start, end, step].every(Number.isInteger) || step === 0)
         fail('$range', 'start, end and a non-zero step must be integers');
       const values: number[] = [];

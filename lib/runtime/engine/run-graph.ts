@@ -2,7 +2,7 @@ import { asStatesError, checkPayloadSize, StatesError, StatesErrors } from './er
 import { jsonataScope, payloadTemplate, pathScope } from './io';
 import { evaluateTemplate } from './jsonata';
 import { applyResultPath } from './jsonpath';
-import { Catcher, findCatcher, retryDelay } from './retry';
+import { Catcher, findCatcher, retryCounters, retryDelay } from './retry';
 import { runChoice } from './states/choice';
 import { runFail } from './states/fail';
 import { runMap } from './states/map';
@@ -67,7 +67,7 @@ async function runState(
   record('entered');
   const enteredTime = new Date(run.clock.now()).toISOString();
   const language = state.QueryLanguage ?? frame.language;
-  const attempts: number[] = state.Retry ? state.Retry.map(() => 0) : [];
+  const counters = retryCounters(state.Retry);
   for (let retryCount = 0; ; retryCount++) {
     const ctx = stateContext(name, state, frame, language, retryCount, enteredTime);
     try {
@@ -78,7 +78,7 @@ async function runState(
     } catch (thrown) {
       if (thrown instanceof Aborted) throw thrown;
       const error = asStatesError(thrown);
-      const delay = retryDelay(state.Retry, attempts, error, run.random);
+      const delay = retryDelay(state.Retry, counters, error, run.random);
       if (delay !== undefined) {
         record('retried', error.error);
         await frame.scope.sleep(run.clock, delay);
