@@ -48,7 +48,10 @@ export async function evaluateExpression(
       expression.registerFunction(name, fn, signature);
     compiled.set(body, expression);
   }
-  const bindings: Record<string, unknown> = { ...scope.variables, states: scope.states };
+  const bindings: Record<string, unknown> = {};
+  // for...in, not a spread: an inner scope's variables inherit the outer ones through the prototype.
+  for (const name in scope.variables) bindings[name] = scope.variables[name];
+  bindings.states = scope.states;
   const clock = scope.now;
   if (clock) {
     bindings.now = () => new Date(clock()).toISOString();

@@ -2,6 +2,9 @@ import { VirtualClock } from '../clock';
 import { StateMachineEngine } from './state-machine-engine';
 import { ExecutionResult, TaskHandler } from './types';
 
+/** Event-loop turns without progress after which a running handler is taken as hanging. */
+const STALLED_TURNS = 3;
+
 /** Options of {@link runStateMachine}. */
 export interface RunStateMachineOptions {
   /**
@@ -61,11 +64,27 @@ export async function runStateMachine(
   const execution = engine.start(input);
   let finished = false;
   void execution.done.then(() => (finished = true));
+  let lastActivity = -1;
+  let stalledTurns = 0;
   for (;;) {
     // Let every promise settle: the execution runs until it waits on a handler or the clock.
     await new Promise((resolve) => setImmediate(resolve));
     if (finished) break;
-    if (engine.busy > 0) continue;
+    if (engine.busy > 0) {
+      // A handler is running: give it event-loop turns while it makes progress. One that
+      // stays silent for a few turns hangs (as the guide's sleep10 does): the clock moves
+      // on, so its TimeoutSeconds can end it.
+      if (engine.activity !== lastActivity) {
+        lastActivity = engine.activity;
+        stalledTurns = 0;
+        continue;
+      }
+      if (++stalledTurns < STALLED_TURNS) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        continue;
+      }
+    }
+    stalledTurns = 0;
     const next = clock.nextTimerAt();
     if (next === undefined) {
       execution.stop(

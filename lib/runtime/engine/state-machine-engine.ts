@@ -71,7 +71,9 @@ export interface StartOptions {
  * ```
  *
  * The engine sets no real timer: whoever owns the clock moves it
- * (`VirtualClock.fireDue`) once `engine.busy` is 0, that is when no handler is running.
+ * (`VirtualClock.fireDue`) when the engine is idle: `busy` is 0 (no handler
+ * running), or `activity` stopped changing (a handler that hangs, which only a
+ * TimeoutSeconds can end).
  *
  * @see https://states-language.net/spec.html
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/concepts-amazon-states-language.html
@@ -96,6 +98,13 @@ export class StateMachineEngine {
   public get busy(): number {
     return this.inFlight;
   }
+
+  /** Grows with every transition and every handler call started or settled: a driver sees progress by it. */
+  public get activity(): number {
+    return this.activityCount;
+  }
+
+  private activityCount = 0;
 
   /** Starts an execution; it runs as the clock and the handlers let it. */
   public start(input: unknown, options: StartOptions = {}): Execution {
@@ -149,12 +158,14 @@ export class StateMachineEngine {
       startTime,
       roleArn: options.roleArn ?? 'arn:aws:iam::123456789012:role/local',
       record: (t) => {
+        this.activityCount++;
         execution.transitions.push(t);
         options.onTransition?.(execution, t);
       },
       handlerFor: (resource, stateName) => handlerFor(options, resource, stateName),
       issueToken: (scope) => this.issueToken(execution.name, scope),
       busy: (delta) => {
+        this.activityCount++;
         this.inFlight += delta;
       },
       runGraph,
