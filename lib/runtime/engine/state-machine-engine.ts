@@ -181,6 +181,8 @@ export class StateMachineEngine {
         entry.reject = reject;
       }),
     );
+    // The task may end (stopped, timed out, its handler failing) before it awaits the callback.
+    result.catch(() => undefined);
     this.tokens.set(token, entry);
     return {
       token,
