@@ -56,24 +56,48 @@ export function payloadTemplate(
   scope: PathScope & { random?: () => number },
   field: string,
 ): unknown {
-  if (Array.isArray(template))
-    return template.map((v, i) => payloadTemplate(v, scope, `${field}[${i}]`));
-  if (template === null || typeof template !== 'object') return template;
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(template)) {
-    if (key.endsWith('.$')) {
-      const name = key.slice(0, -2);
+  return compileTemplate(template, field)(scope);
+}
+
+type Builder = (scope: PathScope & { random?: () => number }) => unknown;
+
+// Templates are parts of the definition: each is compiled once, on first use.
+const compiledTemplates = new WeakMap<object, Builder>();
+
+function compileTemplate(template: unknown, field: string): Builder {
+  if (template === null || typeof template !== 'object') return () => template;
+  let builder = compiledTemplates.get(template);
+  if (builder) return builder;
+  if (Array.isArray(template)) {
+    const items = template.map((v, i) => compileTemplate(v, `${field}[${i}]`));
+    builder = (scope) => items.map((item) => item(scope));
+  } else {
+    const fields: [string, Builder][] = Object.entries(template).map(([key, value]) => {
+      if (!key.endsWith('.$')) return [key, compileTemplate(value, `${field}.${key}`)];
       if (typeof value !== 'string')
         throw new StatesError(
           StatesErrors.RUNTIME,
           `The value of the field '${key}' in ${field} must be a path or an intrinsic function, got ${JSON.stringify(value)}.`,
         );
-      out[name] = isIntrinsic(value)
-        ? evaluateIntrinsic(value, scope)
-        : readPath(value, scope, `${field}.${key}`);
-    } else out[key] = payloadTemplate(value, scope, `${field}.${key}`);
+      const name = key.slice(0, -2);
+      if (isIntrinsic(value)) return [name, (scope) => evaluateIntrinsic(value, scope)];
+      const path = compilePath(value);
+      return [
+        name,
+        (scope) => {
+          const v = path(scope);
+          return v === NOT_FOUND ? readPath(value, scope, `${field}.${key}`) : v;
+        },
+      ];
+    });
+    builder = (scope) => {
+      const out: Record<string, unknown> = {};
+      for (const [name, build] of fields) out[name] = build(scope);
+      return out;
+    };
   }
-  return out;
+  compiledTemplates.set(template, builder);
+  return builder;
 }
 
 /** Parameters (JSONPath) or Arguments (JSONata): what the state's work receives. */

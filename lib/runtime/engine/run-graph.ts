@@ -2,7 +2,7 @@ import { asStatesError, checkPayloadSize, StatesError, StatesErrors } from './er
 import { jsonataScope, payloadTemplate, pathScope } from './io';
 import { evaluateTemplate } from './jsonata';
 import { applyResultPath } from './jsonpath';
-import { Catcher, findCatcher, retryCounters, retryDelay } from './retry';
+import { Catcher, findCatcher, RetryCounters, retryCounters, retryDelay } from './retry';
 import { runChoice } from './states/choice';
 import { runFail } from './states/fail';
 import { runMap } from './states/map';
@@ -11,7 +11,15 @@ import { runPass } from './states/pass';
 import { runSucceed } from './states/succeed';
 import { runTask } from './states/task';
 import { runWait } from './states/wait';
-import { Aborted, Frame, GraphDefinition, Outcome, StateContext, StateDefinition } from './types';
+import {
+  Aborted,
+  Frame,
+  GraphDefinition,
+  isoNow,
+  Outcome,
+  StateContext,
+  StateDefinition,
+} from './types';
 
 type StateFunction = (
   state: StateDefinition,
@@ -60,14 +68,14 @@ async function runState(
     run.record({
       state: name,
       type: state.Type,
-      at: new Date(run.clock.now()).toISOString(),
+      at: isoNow(run.clock),
       event,
       error,
     });
   record('entered');
-  const enteredTime = new Date(run.clock.now()).toISOString();
+  const enteredTime = isoNow(run.clock);
   const language = state.QueryLanguage ?? frame.language;
-  const counters = retryCounters(state.Retry);
+  let counters: RetryCounters | undefined;
   for (let retryCount = 0; ; retryCount++) {
     const ctx = stateContext(name, state, frame, language, retryCount, enteredTime);
     try {
@@ -78,6 +86,7 @@ async function runState(
     } catch (thrown) {
       if (thrown instanceof Aborted) throw thrown;
       const error = asStatesError(thrown);
+      counters ??= retryCounters(state.Retry);
       const delay = retryDelay(state.Retry, counters, error, run.random);
       if (delay !== undefined) {
         record('retried', error.error);

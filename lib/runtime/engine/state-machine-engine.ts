@@ -7,6 +7,7 @@ import {
   ExecutionResult,
   Frame,
   GraphDefinition,
+  isoNow,
   QueryLanguage,
   RunContext,
   Scope,
@@ -275,7 +276,7 @@ export class Execution {
     public readonly input: unknown,
   ) {
     const clock = engine.options.clock;
-    this.startedAt = new Date(clock.now()).toISOString();
+    this.startedAt = isoNow(clock);
     const run = engine.runContext(this, input, this.startedAt);
     this.executionArn = run.executionArn;
     const definition = engine.definition;
@@ -344,9 +345,9 @@ export class Execution {
     this.output = result.output;
     this.error = result.error;
     this.cause = result.cause;
-    this.stoppedAt = new Date(this.engine.options.clock.now()).toISOString();
+    this.stoppedAt = isoNow(this.engine.options.clock);
     // Timers and token waits still pending in branches end with the execution.
-    this.scope.abort('stopped');
+    if (this.scope.watched) this.scope.abort('stopped');
     return result;
   }
 }

@@ -27,6 +27,13 @@ export interface EngineClock {
   now(): number;
   /** Runs `fire` once the clock reaches now + `ms`; returns a cancel function. */
   schedule(ms: number, fire: () => void): () => void;
+  /** The current time as an ISO string, if the clock keeps one ready. */
+  iso?(): string;
+}
+
+/** The clock's time as an ISO string, as Step Functions writes times. */
+export function isoNow(clock: EngineClock): string {
+  return clock.iso ? clock.iso() : new Date(clock.now()).toISOString();
 }
 
 /** What a task handler receives. */
@@ -155,6 +162,11 @@ export class Scope {
       child.onAbort(off);
     }
     return child;
+  }
+
+  /** Whether anything (a wait, a timer, a child scope) would notice an abort. */
+  public get watched(): boolean {
+    return this.listeners.size > 0;
   }
 
   public get aborted(): Aborted | undefined {
