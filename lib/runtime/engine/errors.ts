@@ -91,9 +91,11 @@ export function asStatesError(thrown: unknown): StatesError {
 export const PAYLOAD_LIMIT_BYTES = 256 * 1024;
 
 /**
- * Fails with States.DataLimitExceeded when `value` serialises above 256 KiB.
+ * Fails with States.DataLimitExceeded when `value` serialises above 256 KiB:
+ * a state's input and output are at most 262,144 bytes of UTF-8.
  *
- * @see https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html
+ * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_StateEnteredEventDetails.html
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html
  */
 export function checkPayloadSize(value: unknown, what: string): void {
   if (value === undefined) return;

@@ -424,6 +424,31 @@ describe('Map', () => {
     expect(order).toEqual([0, 1, 2, 3, 4]);
   });
 
+  // https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itembatcher.html
+  it('a distributed Map runs inline, its ItemBatcher giving each child { Items, BatchInput }', async () => {
+    const definition = {
+      StartAt: 'Batches',
+      States: {
+        Batches: {
+          Type: 'Map',
+          ItemProcessor: {
+            ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+            StartAt: 'P',
+            States: { P: { Type: 'Pass', End: true } },
+          },
+          ItemBatcher: { MaxItemsPerBatch: 2, BatchInput: { 'factCheck.$': '$.check' } },
+          ItemsPath: '$.items',
+          End: true,
+        },
+      },
+    };
+    const { output } = await runStateMachine(definition, { check: 'TRUE', items: [1, 2, 3] });
+    expect(output).toEqual([
+      { Items: [1, 2], BatchInput: { factCheck: 'TRUE' } },
+      { Items: [3], BatchInput: { factCheck: 'TRUE' } },
+    ]);
+  });
+
   // https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html
   it('fails with States.ItemReaderFailed for an ItemReader, which is not supported', async () => {
     const result = await runStateMachine(

@@ -56,6 +56,8 @@ export async function runMap(
       );
     else inputs.push(payloadTemplate(selector, pathScope(itemCtx, effective), 'ItemSelector'));
   }
+  if (state.ItemBatcher !== undefined)
+    inputs.splice(0, inputs.length, ...(await batches(ctx, raw, effective, inputs)));
   const result = await runChildren(
     ctx,
     inputs.map((input) => (frame: Frame) => ctx.frame.run.runGraph(processor, input, frame)),
@@ -64,6 +66,50 @@ export async function runMap(
   );
   const output = await stateOutput(ctx, raw, effective, result, true);
   return { output, next: state.End ? undefined : state.Next };
+}
+
+/**
+ * ItemBatcher (distributed Map): the items in batches of at most
+ * MaxItemsPerBatch items and MaxInputBytesPerBatch bytes, each given as
+ * `{ Items, BatchInput }`.
+ *
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itembatcher.html
+ */
+async function batches(ctx: StateContext, raw: unknown, effective: unknown, items: unknown[]) {
+  const batcher = ctx.state.ItemBatcher as Record<string, unknown>;
+  const batchCtx = { ...ctx, state: batcher as StateContext['state'] };
+  const maxItems = (await numberField(batchCtx, raw, effective, 'MaxItemsPerBatch')) ?? Infinity;
+  const maxBytes =
+    (await numberField(batchCtx, raw, effective, 'MaxInputBytesPerBatch')) ?? Infinity;
+  const batchInput =
+    batcher.BatchInput === undefined
+      ? undefined
+      : ctx.language === 'JSONata'
+        ? await evaluateTemplate(
+            batcher.BatchInput,
+            jsonataScope(ctx, { input: raw }),
+            'BatchInput',
+          )
+        : payloadTemplate(batcher.BatchInput, pathScope(ctx, effective), 'BatchInput');
+  const out: unknown[] = [];
+  let current: unknown[] = [];
+  let bytes = 0;
+  const flush = () => {
+    if (current.length === 0) return;
+    out.push(
+      batchInput === undefined ? { Items: current } : { Items: current, BatchInput: batchInput },
+    );
+    current = [];
+    bytes = 0;
+  };
+  for (const item of items) {
+    const size = Buffer.byteLength(JSON.stringify(item) ?? 'null', 'utf8');
+    if (current.length >= maxItems || (current.length > 0 && bytes + size > maxBytes)) flush();
+    current.push(item);
+    bytes += size;
+  }
+  flush();
+  return out;
 }
 
 async function readItems(ctx: StateContext, raw: unknown, effective: unknown): Promise<unknown[]> {

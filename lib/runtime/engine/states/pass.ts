@@ -1,5 +1,4 @@
-import { effectiveInput, jsonataScope, payloadTemplate, pathScope, stateOutput } from '../io';
-import { evaluateTemplate } from '../jsonata';
+import { effectiveInput, payloadTemplate, pathScope, stateOutput } from '../io';
 import { Outcome, StateContext, StateDefinition } from '../types';
 
 /**
@@ -26,9 +25,4 @@ export async function runPass(
         ? payloadTemplate(state.Parameters, pathScope(ctx, effective), 'Parameters')
         : effective;
   return { output: await stateOutput(ctx, raw, effective, result, true), next };
-}
-
-/** Evaluates a JSONata template field of a state (used by states that take one). */
-export function jsonataField(ctx: StateContext, raw: unknown, field: string) {
-  return evaluateTemplate(ctx.state[field], jsonataScope(ctx, { input: raw }), field);
 }
