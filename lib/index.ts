@@ -24,3 +24,4 @@ export * from './checks/wildcard-resources';
 export * from './monitoring/alarms';
 export * from './monitoring/context-alarms';
 export * from './monitoring/ensemble-dashboard';
+export { runStateMachine, type RunStateMachineOptions } from './runtime/engine';

@@ -1,0 +1,111 @@
+/**
+ * Errors of the engine, named as Step Functions names them.
+ *
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html
+ */
+
+/** The error names the engine raises itself (a task may raise any other name). */
+export const StatesErrors = {
+  /** Matches any error in Retry and Catch, except the terminal ones below. */
+  ALL: 'States.ALL',
+  /** An unprocessable situation (a missing path, an invalid type): never caught nor retried. */
+  RUNTIME: 'States.Runtime',
+  /** A payload over 256 KiB: terminal, States.ALL does not catch it. */
+  DATA_LIMIT_EXCEEDED: 'States.DataLimitExceeded',
+  /** A JSONata expression failed or gave a value of the wrong type. */
+  QUERY_EVALUATION_ERROR: 'States.QueryEvaluationError',
+  /** An intrinsic function failed on its arguments. */
+  INTRINSIC_FAILURE: 'States.IntrinsicFailure',
+  /** A Choice state matched no rule and has no Default. */
+  NO_CHOICE_MATCHED: 'States.NoChoiceMatched',
+  /** A task or the execution ran longer than its TimeoutSeconds. */
+  TIMEOUT: 'States.Timeout',
+  /** A callback task sent no heartbeat within HeartbeatSeconds. */
+  HEARTBEAT_TIMEOUT: 'States.HeartbeatTimeout',
+  /** In Retry and Catch: any task failure except States.Timeout. */
+  TASK_FAILED: 'States.TaskFailed',
+  /** A branch of a Parallel state failed. */
+  BRANCH_FAILED: 'States.BranchFailed',
+  /** A Map state's ItemReader could not read its items (here: item readers are not supported). */
+  ITEM_READER_FAILED: 'States.ItemReaderFailed',
+  /** A Map state's ResultWriter could not write its results (here: result writers are not supported). */
+  RESULT_WRITER_FAILED: 'States.ResultWriterFailed',
+  /** More Map items failed than ToleratedFailureCount/Percentage allow. */
+  EXCEED_TOLERATED_FAILURE_THRESHOLD: 'States.ExceedToleratedFailureThreshold',
+  /** A Task state lacked the permissions to run its resource. */
+  PERMISSIONS: 'States.Permissions',
+} as const;
+
+/** An error raised in an execution: its `error` name is what Retry and Catch match. */
+export class StatesError extends Error {
+  constructor(
+    public readonly error: string,
+    public readonly cause: string = '',
+  ) {
+    super(cause ? `${error}: ${cause}` : error);
+    this.name = 'StatesError';
+  }
+}
+
+/** The two terminal errors that neither `States.ALL` nor any Retry/Catch can handle. */
+export function isTerminal(error: string): boolean {
+  return error === StatesErrors.RUNTIME || error === StatesErrors.DATA_LIMIT_EXCEEDED;
+}
+
+/**
+ * Whether a Retrier's or Catcher's ErrorEquals matches an error name.
+ *
+ * "A retry or catch on States.ALL will not catch States.Runtime errors";
+ * States.DataLimitExceeded is terminal too. `States.TaskFailed` "acts as a
+ * wildcard that matches any known error name except for States.Timeout", and
+ * States.Timeout covers "a Task state [that] failed to send a heartbeat", so
+ * it also matches States.HeartbeatTimeout (which TaskFailed then leaves alone).
+ *
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html
+ */
+export function errorMatches(errorEquals: readonly string[], error: string): boolean {
+  if (error === StatesErrors.RUNTIME) return false;
+  if (error === StatesErrors.DATA_LIMIT_EXCEEDED) return errorEquals.includes(error);
+  const timeout = error === StatesErrors.TIMEOUT || error === StatesErrors.HEARTBEAT_TIMEOUT;
+  for (const name of errorEquals) {
+    if (name === error || name === StatesErrors.ALL) return true;
+    if (name === StatesErrors.TASK_FAILED && !timeout) return true;
+    if (name === StatesErrors.TIMEOUT && error === StatesErrors.HEARTBEAT_TIMEOUT) return true;
+  }
+  return false;
+}
+
+/** An error thrown by a task handler, as its error name and cause. */
+export function asStatesError(thrown: unknown): StatesError {
+  if (thrown instanceof StatesError) return thrown;
+  if (thrown instanceof Error) {
+    const named = thrown as Error & { error?: unknown; cause?: unknown };
+    const error = typeof named.error === 'string' ? named.error : thrown.name || 'Error';
+    const cause = typeof named.cause === 'string' ? named.cause : thrown.message;
+    return new StatesError(error, cause);
+  }
+  return new StatesError('Error', typeof thrown === 'string' ? thrown : JSON.stringify(thrown));
+}
+
+/** The largest payload of a state or execution, in bytes. */
+export const PAYLOAD_LIMIT_BYTES = 256 * 1024;
+
+/**
+ * Fails with States.DataLimitExceeded when `value` serialises above 256 KiB:
+ * a state's input and output are at most 262,144 bytes of UTF-8.
+ *
+ * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_StateEnteredEventDetails.html
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html
+ */
+export function checkPayloadSize(value: unknown, what: string): void {
+  if (value === undefined) return;
+  const text = JSON.stringify(value);
+  // A UTF-8 character takes at most 3 bytes per UTF-16 unit: measure bytes only when it matters.
+  if (text.length * 3 <= PAYLOAD_LIMIT_BYTES) return;
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > PAYLOAD_LIMIT_BYTES)
+    throw new StatesError(
+      StatesErrors.DATA_LIMIT_EXCEEDED,
+      `The ${what} has ${bytes} bytes, more than the limit of ${PAYLOAD_LIMIT_BYTES} bytes (256 KiB). Pass a reference (an S3 key) instead of the data.`,
+    );
+}
