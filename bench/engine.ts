@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { FoodDeliveryStack } from '../examples/food-delivery/food-delivery-stack';
+import { foodOrder } from './lib/orders';
 import { LocalRuntime, synthesizeForLocalRun } from '../lib';
 import { VirtualClock } from '../lib/runtime/clock';
 import { resolveStateMachines } from '../lib/runtime/cfn-resolve';
@@ -17,18 +18,7 @@ import { testApp } from '../test/helpers';
 const COUNT = Number(process.env.BENCH_ORDERS ?? 2000);
 const BATCH = 25;
 
-function order(i: number) {
-  const id = `bench-${i}`;
-  return {
-    metadata: { correlationId: id },
-    data: {
-      orderId: id,
-      customerId: 'c',
-      restaurantId: 'luigis-pizza',
-      items: [{ name: 'margherita', quantity: 1, unitPrice: 9 }],
-    },
-  };
-}
+const order = (i: number) => foodOrder('bench', i);
 
 // What each integration returns: the handler's new data, a PutEvents result, the awaited event.
 function stubResult(name: string, input: any): unknown {

@@ -8,6 +8,7 @@ import { fork } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FoodDeliveryStack } from '../examples/food-delivery/food-delivery-stack';
+import { foodOrder } from './lib/orders';
 import { LocalRuntime, RecordOption, synthesizeForLocalRun } from '../lib';
 
 const ORDERS = Number(process.env.BENCH_MEMORY_ORDERS ?? 10_000);
@@ -24,18 +25,8 @@ interface ChildReport {
   failed: number;
 }
 
-function order(i: number) {
-  const id = `memory-${i}`;
-  return {
-    metadata: { correlationId: id },
-    data: {
-      orderId: id,
-      customerId: 'c',
-      restaurantId: 'luigis-pizza',
-      items: i % 100 === 99 ? [] : [{ name: 'margherita', quantity: 1, unitPrice: 9 }],
-    },
-  };
-}
+/** One order in a hundred has no items, so its flow fails and a bounded record keeps it. */
+const order = (i: number) => foodOrder('memory', i, { invalid: i % 100 === 99 });
 
 /** Peak resident set size of this process, in MiB (maxRSS is in KiB). */
 function peakMiB(): number {

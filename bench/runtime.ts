@@ -6,23 +6,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { FoodDeliveryStack } from '../examples/food-delivery/food-delivery-stack';
+import { foodOrder } from './lib/orders';
 import { LocalRuntime, synthesizeForLocalRun } from '../lib';
 
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 2000);
 const BATCH = 25;
 
-function order(i: number) {
-  const id = `bench-${i}`;
-  return {
-    metadata: { correlationId: id },
-    data: {
-      orderId: id,
-      customerId: 'c',
-      restaurantId: 'luigis-pizza',
-      items: [{ name: 'margherita', quantity: 1, unitPrice: 9 }],
-    },
-  };
-}
+const order = (i: number) => foodOrder('bench', i);
 
 async function throughput(runtime: LocalRuntime, count: number, offset = 0): Promise<number> {
   const before = runtime.record.events('VoucherIssued').length;
