@@ -33,6 +33,12 @@ export interface EcommerceFraudStackProps extends StackProps {
    * @default 'workflow'
    */
   readonly publishFrom?: 'workflow' | 'handler';
+  /**
+   * The query language of the workflows, and of the example's own states.
+   *
+   * @default sfn.QueryLanguage.JSONATA
+   */
+  readonly queryLanguage?: sfn.QueryLanguage;
 }
 
 export class EcommerceFraudStack extends Stack {
@@ -63,36 +69,43 @@ export class EcommerceFraudStack extends Stack {
 
   constructor(scope: Construct, id: string, props: EcommerceFraudStackProps = {}) {
     super(scope, id, props);
-    const publishFrom = props.publishFrom;
+    const { publishFrom, queryLanguage } = props;
+    const jsonata = queryLanguage !== sfn.QueryLanguage.JSON_PATH;
     const bus = (this.bus = new DomainEventBus(this, 'Bus', { appName: 'shop' }));
     const customers = (this.customers = new BoundedContext(this, 'Customers', {
       bus,
       publishFrom,
+      queryLanguage,
       events: customersEvents,
     }));
     const orders = (this.orders = new BoundedContext(this, 'Orders', {
       bus,
       publishFrom,
+      queryLanguage,
       events: ordersEvents,
     }));
     const fraud = (this.fraudDetection = new BoundedContext(this, 'FraudDetection', {
       bus,
       publishFrom,
+      queryLanguage,
       events: fraudDetectionEvents,
     }));
     const inventory = (this.inventory = new BoundedContext(this, 'Inventory', {
       bus,
       publishFrom,
+      queryLanguage,
       events: inventoryEvents,
     }));
     const payments = (this.payments = new BoundedContext(this, 'Payments', {
       bus,
       publishFrom,
+      queryLanguage,
       events: paymentsEvents,
     }));
     const delivery = (this.delivery = new BoundedContext(this, 'Delivery', {
       bus,
       publishFrom,
+      queryLanguage,
       events: deliveryEvents,
     }));
 
@@ -141,9 +154,12 @@ export class EcommerceFraudStack extends Stack {
       fraud
         .task('AssessRisk', { entry: entry('fraud-detection/assess-risk.ts') })
         .next(
-          new sfn.Choice(this, 'Risky?')
+          // The example's own state, written in the workflow's query language.
+          (jsonata ? sfn.Choice.jsonata : sfn.Choice.jsonPath)(this, 'Risky?')
             .when(
-              sfn.Condition.booleanEquals('$.data.suspicious', true),
+              jsonata
+                ? sfn.Condition.jsonata('{% $states.input.data.suspicious = true %}')
+                : sfn.Condition.booleanEquals('$.data.suspicious', true),
               fraud.emit('PossibleFraud'),
             )
             .otherwise(fraud.emit('NoFraudDetected')),
@@ -151,7 +167,9 @@ export class EcommerceFraudStack extends Stack {
     );
 
     // The events of a business refusal carry the workflow's data plus Error and Cause.
-    const withReason = 'States.JsonMerge($.data, $.error, false)';
+    const withReason = jsonata
+      ? '{% $merge([$states.input.data, $states.input.error]) %}'
+      : 'States.JsonMerge($.data, $.error, false)';
 
     // Inventory: reserve, and release the stock if the payment is declined, fails or never comes.
     inventory.on(orders.event('OrderPlaced'));

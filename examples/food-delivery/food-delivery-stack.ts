@@ -32,6 +32,12 @@ export interface FoodDeliveryStackProps extends StackProps {
    * @default 'workflow'
    */
   readonly publishFrom?: 'workflow' | 'handler';
+  /**
+   * The query language of the workflows, and of the example's own states.
+   *
+   * @default sfn.QueryLanguage.JSONATA
+   */
+  readonly queryLanguage?: sfn.QueryLanguage;
 }
 
 export class FoodDeliveryStack extends Stack {
@@ -47,27 +53,32 @@ export class FoodDeliveryStack extends Stack {
 
   constructor(scope: Construct, id: string, props: FoodDeliveryStackProps = {}) {
     super(scope, id, props);
-    const publishFrom = props.publishFrom;
+    const { publishFrom, queryLanguage } = props;
+    const jsonata = queryLanguage !== sfn.QueryLanguage.JSON_PATH;
     const bus = (this.bus = new DomainEventBus(this, 'Bus', { appName: 'food' }));
 
     const orders = (this.orders = new BoundedContext(this, 'Orders', {
       bus,
       publishFrom,
+      queryLanguage,
       events: ordersEvents,
     }));
     const restaurants = (this.restaurants = new BoundedContext(this, 'Restaurants', {
       bus,
       publishFrom,
+      queryLanguage,
       events: restaurantsEvents,
     }));
     const notifications = (this.notifications = new BoundedContext(this, 'Notifications', {
       bus,
       publishFrom,
+      queryLanguage,
       events: notificationsEvents,
     }));
     const promotions = (this.promotions = new BoundedContext(this, 'Promotions', {
       bus,
       publishFrom,
+      queryLanguage,
       events: promotionsEvents,
     }));
 
@@ -99,6 +110,11 @@ export class FoodDeliveryStack extends Stack {
         ),
     );
 
+    const decided = (decision: string) =>
+      jsonata
+        ? sfn.Condition.jsonata(`{% $states.input.data.decision = ${JSON.stringify(decision)} %}`)
+        : sfn.Condition.stringEquals('$.data.decision', decision);
+
     // Restaurants: notified of every order, the kitchen accepts, rejects or stays silent.
     restaurants.on(orders.event('OrderPlaced'));
     restaurants.workflow(
@@ -109,15 +125,12 @@ export class FoodDeliveryStack extends Stack {
         })
         .next(restaurants.task('ReviewOrder', { entry: entry('restaurants/review-order.ts') }))
         .next(
-          new sfn.Choice(this, 'Decision', { stateName: 'Accepted?' })
-            .when(
-              sfn.Condition.stringEquals('$.data.decision', 'ACCEPTED'),
-              restaurants.emit('OrderAccepted'),
-            )
-            .when(
-              sfn.Condition.stringEquals('$.data.decision', 'REJECTED'),
-              restaurants.emit('OrderRejected'),
-            )
+          // The example's own states, written in the workflow's query language.
+          (jsonata ? sfn.Choice.jsonata : sfn.Choice.jsonPath)(this, 'Decision', {
+            stateName: 'Accepted?',
+          })
+            .when(decided('ACCEPTED'), restaurants.emit('OrderAccepted'))
+            .when(decided('REJECTED'), restaurants.emit('OrderRejected'))
             .otherwise(new sfn.Pass(this, 'NoAnswer', { stateName: 'No answer' }))
             .afterwards(),
         ),

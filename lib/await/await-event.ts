@@ -5,6 +5,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { DomainEvent } from '../events/domain-event';
 import { TRANSIENT_LAMBDA_ERRORS } from '../workflow/context-task';
+import { expr, isJsonata, lit, withDataKey, withError } from '../workflow/jsonata';
 
 /** Options of `context.await(name, options)`. */
 export interface AwaitOptions<E extends string = string> {
@@ -71,6 +72,8 @@ export interface AwaitEventParts {
   readonly events: DomainEvent[];
   readonly resultKey: string;
   readonly timeout: Duration;
+  /** @default sfn.QueryLanguage.JSON_PATH */
+  readonly queryLanguage?: sfn.QueryLanguage;
 }
 
 /**
@@ -109,6 +112,7 @@ export class AwaitEvent extends sfn.StateMachineFragment {
   private choice?: sfn.Choice;
   private readonly branches = new Set<DomainEvent>();
   private timeoutPath?: sfn.IChainable;
+  private readonly queryLanguage?: sfn.QueryLanguage;
 
   /** @internal */
   constructor(scope: Construct, id: string, parts: AwaitEventParts) {
@@ -118,6 +122,7 @@ export class AwaitEvent extends sfn.StateMachineFragment {
     this.events = parts.events;
     this.resultKey = parts.resultKey;
     this.timeoutSeconds = parts.timeout.toSeconds();
+    this.queryLanguage = parts.queryLanguage;
     this.startState = this.wait;
   }
 
@@ -132,22 +137,37 @@ export class AwaitEvent extends sfn.StateMachineFragment {
         `[${this.node.path}] when(${event.name}): ${event.name} is not awaited here; awaited: ${this.events.map((e) => e.name).join(', ')}`,
       );
     }
+    const jsonata = isJsonata(this.queryLanguage);
     if (!this.choice) {
-      this.choice = new sfn.Choice(this, 'Which', {
+      const cause = `${this.wait.stateId} has no when() branch for the event that arrived`;
+      this.choice = (jsonata ? sfn.Choice.jsonata : sfn.Choice.jsonPath)(this, 'Which', {
         stateName: `${this.wait.stateId}: which event?`,
       });
-      this.unexpectedEvent = new sfn.Pass(this, 'Unexpected', {
-        stateName: `${this.wait.stateId}: unexpected event`,
-        parameters: {
-          Error: UNEXPECTED_EVENT_ERROR,
-          Cause: `${this.wait.stateId} has no when() branch for the event that arrived`,
-        },
-        resultPath: '$.error',
-      });
+      this.unexpectedEvent = jsonata
+        ? sfn.Pass.jsonata(this, 'Unexpected', {
+            stateName: `${this.wait.stateId}: unexpected event`,
+            outputs: expr(withError(UNEXPECTED_EVENT_ERROR, cause)),
+          })
+        : new sfn.Pass(this, 'Unexpected', {
+            stateName: `${this.wait.stateId}: unexpected event`,
+            parameters: { Error: UNEXPECTED_EVENT_ERROR, Cause: cause },
+            resultPath: '$.error',
+          });
       this.choice.otherwise(this.unexpectedEvent);
       this.wait.next(this.choice);
     }
     this.branches.add(event);
+    if (jsonata) {
+      // A comparison with a field that is absent is false in JSONata: no guard needed.
+      const awaited = `$states.input.data.${this.resultKey}`;
+      this.choice.when(
+        sfn.Condition.jsonata(
+          expr(`${awaited}.event = ${lit(event.name)} and ${awaited}.source = ${lit(event.source)}`),
+        ),
+        next,
+      );
+      return this;
+    }
     const base = `$.data.${this.resultKey}`;
     // Guarded by IsPresent: a comparison on an absent path fails with the
     // uncatchable States.Runtime; an output without them goes to the Default.
@@ -189,9 +209,74 @@ export function waitState(
   scope: Construct,
   stateName: string,
   resumer: lambda.IFunction,
-  options: { correlateBy: string; timeout: Duration; resultKey: string },
+  options: {
+    correlateBy: string;
+    timeout: Duration;
+    resultKey: string;
+    queryLanguage?: sfn.QueryLanguage;
+  },
 ): tasks.LambdaInvoke {
-  const wait = new tasks.LambdaInvoke(scope, 'Wait', {
+  const wait = isJsonata(options.queryLanguage)
+    ? jsonataWait(scope, stateName, resumer, options)
+    : jsonPathWait(scope, stateName, resumer, options);
+  wait.addRetry({
+    errors: TRANSIENT_LAMBDA_ERRORS,
+    interval: Duration.seconds(1),
+    maxAttempts: 6,
+    backoffRate: 2,
+    maxDelay: Duration.seconds(30),
+    jitterStrategy: sfn.JitterType.FULL,
+  });
+  return wait;
+}
+
+/**
+ * How long the correlation store remembers a waiter after its deadline: a
+ * little longer than it can wait, after that a new execution may take the key.
+ */
+export const WAITER_GRACE_SECONDS = 60;
+
+/**
+ * The JSONata wait: the definition computes the await's deadline and the
+ * waiter record's expiry (epoch seconds, DynamoDB TTL) from the clock JSONata
+ * has, `$now()`, instead of the resumer computing them.
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html
+ * @see https://docs.jsonata.org/date-time-functions
+ * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/time-to-live-ttl-before-you-start.html
+ */
+function jsonataWait(
+  scope: Construct,
+  stateName: string,
+  resumer: lambda.IFunction,
+  options: { timeout: Duration; resultKey: string },
+): tasks.LambdaInvoke {
+  const seconds = options.timeout.toSeconds();
+  return tasks.LambdaInvoke.jsonata(scope, 'Wait', {
+    stateName,
+    lambdaFunction: resumer,
+    integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+    payload: sfn.TaskInput.fromText(
+      expr(
+        `($t := $toMillis($now()); {"token": $states.context.Task.Token, "await": ${lit(stateName)}, ` +
+          '"data": $states.input.data, "executionArn": $states.context.Execution.Id, ' +
+          '"metadata": $states.input.metadata, ' +
+          `"deadline": $fromMillis($t + ${seconds * 1000}), ` +
+          `"expiresAt": $floor($t / 1000) + ${seconds + WAITER_GRACE_SECONDS}})`,
+      ),
+    ),
+    taskTimeout: sfn.Timeout.duration(options.timeout),
+    outputs: expr(withDataKey(options.resultKey, '$states.result')),
+    retryOnServiceExceptions: false,
+  });
+}
+
+function jsonPathWait(
+  scope: Construct,
+  stateName: string,
+  resumer: lambda.IFunction,
+  options: { timeout: Duration; resultKey: string },
+): tasks.LambdaInvoke {
+  return new tasks.LambdaInvoke(scope, 'Wait', {
     stateName,
     lambdaFunction: resumer,
     integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
@@ -210,13 +295,4 @@ export function waitState(
     resultPath: `$.data.${options.resultKey}`,
     retryOnServiceExceptions: false,
   });
-  wait.addRetry({
-    errors: TRANSIENT_LAMBDA_ERRORS,
-    interval: Duration.seconds(1),
-    maxAttempts: 6,
-    backoffRate: 2,
-    maxDelay: Duration.seconds(30),
-    jitterStrategy: sfn.JitterType.FULL,
-  });
-  return wait;
 }

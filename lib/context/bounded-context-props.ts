@@ -59,6 +59,20 @@ export interface BoundedContextProps<E extends string = string> {
    */
   readonly publishFrom?: 'workflow' | 'handler';
   /**
+   * The query language of the workflow's definition.
+   *
+   * JSONata (the default) checks the envelope, defaults `causationId` and
+   * computes the await's deadline in expressions, and publishes the first
+   * task's event with `WorkflowStarted` and the last one's with
+   * `WorkflowSucceeded`: fewer billed state transitions for the same events.
+   * Your own states in the workflow must then be JSONata too (`sfn.Choice.jsonata`,
+   * `sfn.Condition.jsonata('{% ... %}')`, `sfn.Pass.jsonata`...); JSONPath keeps
+   * the layout of earlier versions and your JSONPath states.
+   * @see https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html
+   * @default sfn.QueryLanguage.JSONATA
+   */
+  readonly queryLanguage?: sfn.QueryLanguage;
+  /**
    * Defaults for every handler of this context.
    *
    * @default - see {@link HandlerDefaults}

@@ -23,8 +23,15 @@ import { declaredNames } from '../events/event-schema';
 import { ContextAlarms } from '../monitoring/context-alarms';
 import { encryptedDeadLetterQueue } from '../routing/dead-letter-queue';
 import { Subscription, SubscriptionOptions } from '../routing/subscription';
-import { ContextTask } from '../workflow/context-task';
-import { envelopeCheck } from '../workflow/envelope-check';
+import { catchInto, ContextTask, makeFirstState } from '../workflow/context-task';
+import {
+  envelopeCheck,
+  JSONATA_ENVELOPE_RULES,
+  jsonataEnvelopeCheck,
+} from '../workflow/envelope-check';
+import { checkedEnvelope, isJsonata, NORMALIZED_METADATA } from '../workflow/jsonata';
+import { addEntry, canAddEntry, JsonataEntry } from '../workflow/publish';
+import { workflowGraph } from '../workflow/state-graph';
 import {
   BoundedContextProps,
   CompensateOptions,
@@ -36,6 +43,7 @@ import {
 import { ContextMetrics } from './private/context-metrics';
 import { contextContract, correlationDataErrors, reasonState } from './private/contract-of';
 import { graphErrors } from './private/graph-checks';
+import { validateJsonataStates } from './private/query-language-checks';
 import { workflowOutput } from './private/stack-outputs';
 import { StateNames } from './private/state-names';
 import {
@@ -52,6 +60,13 @@ import { emptyWorkflowParts, wireWorkflow, WorkflowParts } from './private/wire-
 import { failureEventsOf, WorkflowCheckScope } from './private/workflow-checks';
 import { WorkflowBuilder } from './private/workflow-builder';
 import { workflowStateMachine } from './private/workflow-state-machine';
+
+/**
+ * `occurredAt` of `WorkflowStarted` in the JSONata layout: the execution's
+ * start time, whichever state publishes it.
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/input-output-contextobject.html
+ */
+const STARTED_AT = '$states.context.Execution.StartTime';
 
 /** The context that declares each event. */
 const PUBLISHER = new WeakMap<DomainEvent, BoundedContext>();
@@ -186,14 +201,16 @@ export class BoundedContext<E extends string = string> extends ContextMetrics<E>
       validateUserStateName(this.node.path, 'stateName', options.stateName);
     }
     const stateName = options.stateName ?? this.stateNames.publishName(name, name);
-    return this.builder.publishState(
+    const state = this.builder.publishState(
       this,
       this.builder.freeChildId(`Emit${name}`),
       event,
       stateName,
-      options.data ?? '$.data',
+      options.data ?? this.builder.stateData,
       stateName,
     );
+    this.parts.taskPublishes.add(state);
+    return state;
   }
 
   /**
@@ -242,7 +259,7 @@ export class BoundedContext<E extends string = string> extends ContextMetrics<E>
   public fail(name: string, options: FailOptions): sfn.Pass {
     validateReason(`${this.node.path}/${name}`, options);
     this.stateNames.claimUser(name, 'state name');
-    const abort = reasonState(this, `Fail${name}`, name, options);
+    const abort = reasonState(this, `Fail${name}`, name, options, this.builder.queryLanguage);
     this.parts.aborts.push(abort);
     return abort;
   }
@@ -262,7 +279,13 @@ export class BoundedContext<E extends string = string> extends ContextMetrics<E>
   public compensate(name: string, options: CompensateOptions): sfn.Pass {
     validateReason(`${this.node.path}/${name}`, options, this.contextName);
     this.stateNames.claimUser(name, 'state name');
-    const marker = reasonState(this, `Compensate${name}`, name, options);
+    const marker = reasonState(
+      this,
+      `Compensate${name}`,
+      name,
+      options,
+      this.builder.queryLanguage,
+    );
     this.parts.compensateThen.push({ marker, then: options.then.startState });
     return marker;
   }
@@ -292,36 +315,9 @@ export class BoundedContext<E extends string = string> extends ContextMetrics<E>
       this.parts.awaits,
       this.props.workflowTimeout,
     );
-    const started = this.builder.publishState(
-      this,
-      'EmitWorkflowStarted',
-      this.event('WorkflowStarted'),
-      'Start',
-      '$.data',
-    );
-    const succeeded = this.builder.publishState(
-      this,
-      'EmitWorkflowSucceeded',
-      this.event('WorkflowSucceeded'),
-      'End',
-      '$.data',
-    );
-    const failureEventsByError = failureEventsOf(this.checkScope(), options);
-    wireWorkflow(this, started, succeeded, definition, {
-      ...this.parts,
-      failureEvents: failureEventsByError,
-      checkScope: this.checkScope(),
-      publish: (scope, id, event, about, data, stateName) =>
-        this.builder.publishState(
-          scope,
-          scope === this ? this.builder.freeChildId(id) : id,
-          this.event(event as E),
-          about,
-          data,
-          stateName,
-        ),
-    });
-    const start = envelopeCheck(this, 'Envelope', started);
+    const start = isJsonata(this.builder.queryLanguage)
+      ? this.wireJsonata(definition, options)
+      : this.wireJsonPath(definition, options);
     this._workflowStart = start;
     this._stateMachine = workflowStateMachine(this, start, {
       workflowType: this.props.workflowType,
@@ -329,6 +325,7 @@ export class BoundedContext<E extends string = string> extends ContextMetrics<E>
       logRetention: this.props.logRetention,
       comment: options.comment,
       invoked: [...this.handlers.values(), ...(this._awaitStore ? [this._awaitStore.resumer] : [])],
+      queryLanguage: this.builder.queryLanguage,
     });
     // The contract travels in the template, so that tools need only cdk.out.
     (this._stateMachine.node.defaultChild as CfnResource).addMetadata(
@@ -408,12 +405,153 @@ export class BoundedContext<E extends string = string> extends ContextMetrics<E>
     for (const state of sfn.State.findReachableStates(this._workflowStart, {
       includeErrorHandlers: true,
     })) {
-      const entries = (
-        state.toStateJson() as { Parameters?: { Entries?: { DetailType?: string }[] } }
-      ).Parameters?.Entries;
+      const json = state.toStateJson() as {
+        Parameters?: { Entries?: { DetailType?: string }[] };
+        Arguments?: { Entries?: { DetailType?: string }[] };
+      };
+      const entries = json.Parameters?.Entries ?? json.Arguments?.Entries;
       for (const entry of entries ?? []) if (entry.DetailType) names.add(entry.DetailType);
     }
     return names;
+  }
+
+  /** What wiring needs in both layouts. */
+  private wireProps(options: WorkflowOptions<E>) {
+    return {
+      ...this.parts,
+      failureEvents: failureEventsOf(this.checkScope(), options),
+      checkScope: this.checkScope(),
+      queryLanguage: this.builder.queryLanguage,
+      publish: (
+        scope: Construct,
+        id: string,
+        event: string,
+        about: string,
+        data: string | Record<string, unknown>,
+        stateName?: string,
+      ) =>
+        this.builder.publishState(
+          scope,
+          scope === this ? this.builder.freeChildId(id) : id,
+          this.event(event as E),
+          about,
+          data,
+          stateName,
+        ),
+    };
+  }
+
+  /** A publish state of a lifecycle event, about `Start` or `End`. */
+  private lifecyclePublish(
+    id: string,
+    event: LifecycleEvent,
+    about: string,
+    jsonata: Parameters<WorkflowBuilder['publishState']>[6] = {},
+  ): sfn.TaskStateBase {
+    return this.builder.publishState(
+      this,
+      id,
+      this.event(event),
+      about,
+      this.builder.stateData,
+      undefined,
+      jsonata,
+    );
+  }
+
+  /**
+   * The JSONPath layout: a Choice checks the envelope (and Pass states
+   * default `causationId`), then `WorkflowStarted`, the definition, and
+   * `WorkflowSucceeded` in states of their own.
+   */
+  private wireJsonPath(definition: sfn.IChainable, options: WorkflowOptions<E>): sfn.State {
+    const started = this.lifecyclePublish('EmitWorkflowStarted', 'WorkflowStarted', 'Start');
+    const succeeded = this.lifecyclePublish('EmitWorkflowSucceeded', 'WorkflowSucceeded', 'End');
+    wireWorkflow(
+      this,
+      started,
+      () => succeeded,
+      definition,
+      { ...this.wireProps(options), succeedWith: () => false },
+    );
+    return envelopeCheck(this, 'Envelope', started);
+  }
+
+  /**
+   * The JSONata layout: the first state checks the envelope in its
+   * Arguments and defaults `causationId` in its Output. When the workflow
+   * starts with a task that publishes its event (and nothing else leads to
+   * it), `WorkflowStarted` is published with that event, with the
+   * execution's start time as `occurredAt`; otherwise a first state publishes
+   * it. A publish state that ends the workflow also publishes
+   * `WorkflowSucceeded`.
+   */
+  private wireJsonata(definition: sfn.IChainable, options: WorkflowOptions<E>): sfn.State {
+    validateJsonataStates(definition.startState);
+    const first = this.mergeableFirstTask(definition.startState);
+    const startedEntry: JsonataEntry = {
+      eventName: 'WorkflowStarted',
+      aboutState: 'Start',
+      data: '$states.context.Execution.Input.data',
+      metadata: { metadata: '$states.input.metadata', occurredAt: STARTED_AT },
+    };
+    let started: sfn.TaskStateBase | undefined;
+    if (first) {
+      makeFirstState(first.invoke, JSONATA_ENVELOPE_RULES);
+      addEntry(first.publish!, startedEntry, 'first');
+      jsonataEnvelopeCheck(this, 'Envelope', first.invoke);
+    } else {
+      started = this.lifecyclePublish('EmitWorkflowStarted', 'WorkflowStarted', 'Start', {
+        metadata: { metadata: NORMALIZED_METADATA, occurredAt: STARTED_AT },
+        wrap: (detail) => checkedEnvelope(detail, JSONATA_ENVELOPE_RULES),
+        output: `$merge([$states.input, {"metadata": ${NORMALIZED_METADATA}}])`,
+      });
+      jsonataEnvelopeCheck(this, 'Envelope', started);
+    }
+    let succeeded: sfn.State | undefined;
+    return wireWorkflow(
+      this,
+      started,
+      () => (succeeded ??= this.lifecyclePublish('EmitWorkflowSucceeded', 'WorkflowSucceeded', 'End')),
+      definition,
+      {
+        ...this.wireProps(options),
+        succeedWith: (end) => {
+          if (!this.parts.taskPublishes.has(end) || !canAddEntry(end)) return false;
+          addEntry(
+            end,
+            { eventName: 'WorkflowSucceeded', aboutState: 'End', data: '$states.input.data' },
+            'last',
+          );
+          return true;
+        },
+        onTaskFailedPublish: (point, publish) => {
+          if (point === first?.invoke) addEntry(publish, startedEntry, 'first');
+        },
+        failureCatch: (point) =>
+          point === first?.invoke
+            ? catchInto('error', this.builder.queryLanguage, { normalizeMetadata: true })
+            : undefined,
+      },
+    );
+  }
+
+  /**
+   * The task that starts `start` when its event can carry `WorkflowStarted`:
+   * it publishes from the workflow, has no error route of its own (a route
+   * would skip `WorkflowStarted`) and no state leads back to it (a loop would
+   * publish `WorkflowStarted` again).
+   */
+  private mergeableFirstTask(start: sfn.State): ContextTask | undefined {
+    const task = this.parts.tasks.find((t) => t.invoke === start);
+    if (!task?.publish || !canAddEntry(task.publish)) return undefined;
+    const catches = (task.invoke.toStateJson() as { Catch?: unknown[] }).Catch ?? [];
+    if (catches.length > 0 || task.routedErrors.length > 0) return undefined;
+    const links = new Map(this.parts.compensateThen.map((c) => [c.marker as sfn.State, c.then]));
+    const graph = workflowGraph(start, links);
+    for (const targets of graph.successors.values())
+      if (targets.includes(start.stateId)) return undefined;
+    return task;
   }
 
   /** Where workflow checks name this context, and the events it declares. */

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Lazy } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
@@ -6,6 +6,13 @@ import { Construct } from 'constructs';
 import { DomainEvent } from '../events/domain-event';
 import { ValidationError } from '../checks/validation-error';
 import { businessErrorProblem } from './error-names';
+import {
+  checkedEnvelope,
+  expr,
+  isJsonata,
+  NORMALIZED_METADATA,
+  QUERY_EVALUATION_ERROR,
+} from './jsonata';
 
 /**
  * Errors of the Lambda service itself (not of the handler's code), which are
@@ -55,6 +62,8 @@ export interface ContextTaskParts {
   readonly invoke: tasks.LambdaInvoke;
   readonly publish?: sfn.TaskStateBase;
   readonly event?: DomainEvent;
+  /** @default sfn.QueryLanguage.JSON_PATH */
+  readonly queryLanguage?: sfn.QueryLanguage;
 }
 
 /**
@@ -79,6 +88,7 @@ export class ContextTask extends sfn.StateMachineFragment {
   /** How the task is undone when a later step fails, if it can be. */
   public readonly compensation?: TaskCompensation;
   private readonly routed = new Set<string>();
+  private readonly queryLanguage?: sfn.QueryLanguage;
 
   /** @internal */
   constructor(scope: Construct, id: string, parts: ContextTaskParts) {
@@ -89,6 +99,7 @@ export class ContextTask extends sfn.StateMachineFragment {
     this.publish = parts.publish;
     this.event = parts.event;
     this.compensation = parts.compensation;
+    this.queryLanguage = parts.queryLanguage;
     if (this.publish) this.invoke.next(this.publish);
     this.startState = this.invoke;
     this.endStates = [this.publish ?? this.invoke];
@@ -118,7 +129,7 @@ export class ContextTask extends sfn.StateMachineFragment {
       );
     }
     this.routed.add(error);
-    this.invoke.addCatch(next, { errors: [error], resultPath: '$.error' });
+    this.invoke.addCatch(next, { errors: [error], ...catchInto('error', this.queryLanguage) });
     return this;
   }
 
@@ -126,6 +137,48 @@ export class ContextTask extends sfn.StateMachineFragment {
   public get routedErrors(): string[] {
     return [...this.routed];
   }
+}
+
+/**
+ * Catch props that record the error output at `key` of the state's input
+ * (`ResultPath: $.<key>` in JSONPath, an `Output` that merges it in JSONata).
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html
+ */
+export function catchInto(
+  key: string,
+  queryLanguage: sfn.QueryLanguage | undefined,
+  options: { normalizeMetadata?: boolean } = {},
+): Pick<sfn.CatchProps, 'resultPath' | 'outputs'> {
+  if (!isJsonata(queryLanguage)) return { resultPath: `$.${key}` };
+  const metadata = options.normalizeMetadata ? `, "metadata": ${NORMALIZED_METADATA}` : '';
+  return {
+    outputs: expr(`$merge([$states.input, {${JSON.stringify(key)}: $states.errorOutput${metadata}}])`),
+  };
+}
+
+/** How an invoke state reads and writes the workflow state. */
+export interface InvokeStateOptions {
+  /** Where the handler's result goes: `data` (default) or another key of the state. */
+  readonly resultKey?: string;
+  /** More payload fields, JSONPath Parameters (`'error.$': '$.error'`). */
+  readonly payload?: Record<string, unknown>;
+  /** The same fields as JSONata expressions (without `{% %}`). */
+  readonly jsonataPayload?: Record<string, string>;
+  /** @default sfn.QueryLanguage.JSON_PATH */
+  readonly queryLanguage?: sfn.QueryLanguage;
+}
+
+/** The JSONata invokes that are their workflow's first state, with the envelope rules. */
+const FIRST_STATES = new WeakMap<sfn.State, string>();
+
+/**
+ * Makes a JSONata invoke the first state of its workflow: it checks the
+ * envelope before it invokes the handler (an invalid one fails it with
+ * States.QueryEvaluationError, nothing invoked) and defaults `causationId`
+ * in the payload and in its output.
+ */
+export function makeFirstState(invoke: tasks.LambdaInvoke, envelopeRules: string): void {
+  FIRST_STATES.set(invoke, envelopeRules);
 }
 
 /**
@@ -141,21 +194,27 @@ export function invokeState(
   stateName: string,
   handler: lambda.IFunction,
   retry: TaskRetryOptions = {},
-  options: { resultPath?: string; payload?: Record<string, unknown> } = {},
+  options: InvokeStateOptions = {},
 ): tasks.LambdaInvoke {
-  const invoke = new tasks.LambdaInvoke(scope, id, {
-    stateName,
-    lambdaFunction: handler,
-    payload: sfn.TaskInput.fromObject({
-      'metadata.$': '$.metadata',
-      'data.$': '$.data',
-      task: stateName,
-      ...options.payload,
-    }),
-    payloadResponseOnly: true,
-    retryOnServiceExceptions: false,
-    resultPath: options.resultPath ?? '$.data',
-  });
+  const invoke = isJsonata(options.queryLanguage)
+    ? jsonataInvoke(scope, id, stateName, handler, options)
+    : new tasks.LambdaInvoke(scope, id, {
+        stateName,
+        lambdaFunction: handler,
+        payload: sfn.TaskInput.fromObject({
+          'metadata.$': '$.metadata',
+          'data.$': '$.data',
+          task: stateName,
+          ...options.payload,
+        }),
+        payloadResponseOnly: true,
+        retryOnServiceExceptions: false,
+        resultPath: `$.${options.resultKey ?? 'data'}`,
+      });
+  if (isJsonata(options.queryLanguage)) {
+    // An expression that failed fails again: not retried, whatever the task's retry lists.
+    invoke.addRetry({ errors: [QUERY_EVALUATION_ERROR], maxAttempts: 0 });
+  }
   invoke.addRetry({
     errors: [...TRANSIENT_LAMBDA_ERRORS, ...(retry.errors ?? [])],
     interval: retry.interval ?? Duration.seconds(1),
@@ -163,6 +222,50 @@ export function invokeState(
     backoffRate: retry.backoffRate ?? 2,
     maxDelay: retry.maxDelay ?? Duration.seconds(30),
     jitterStrategy: sfn.JitterType.FULL,
+  });
+  return invoke;
+}
+
+/**
+ * The JSONata invoke: Arguments build the payload, Output puts the result at
+ * its key of the state's input. Both are rendered at synthesis, once the
+ * workflow knows whether the invoke is its first state ({@link makeFirstState}).
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html
+ */
+function jsonataInvoke(
+  scope: Construct,
+  id: string,
+  stateName: string,
+  handler: lambda.IFunction,
+  options: InvokeStateOptions,
+): tasks.LambdaInvoke {
+  const rules = (): string | undefined => FIRST_STATES.get(invoke);
+  const metadata = (): string =>
+    rules() === undefined ? '$states.input.metadata' : NORMALIZED_METADATA;
+  const payload = (): string => {
+    const fields: [string, string][] = [
+      ['metadata', metadata()],
+      ['data', '$states.input.data'],
+      ['task', JSON.stringify(stateName)],
+      ...Object.entries(options.jsonataPayload ?? {}),
+    ];
+    const text = `{${fields.map(([k, v]) => `${JSON.stringify(k)}: ${v}`).join(', ')}}`;
+    const first = rules();
+    return expr(first === undefined ? text : checkedEnvelope(text, first));
+  };
+  const output = (): string => {
+    const normalized = rules() === undefined ? '' : `, "metadata": ${NORMALIZED_METADATA}`;
+    return expr(
+      `$merge([$states.input, {${JSON.stringify(options.resultKey ?? 'data')}: $states.result${normalized}}])`,
+    );
+  };
+  const invoke = tasks.LambdaInvoke.jsonata(scope, id, {
+    stateName,
+    lambdaFunction: handler,
+    payload: sfn.TaskInput.fromText(Lazy.string({ produce: payload })),
+    payloadResponseOnly: true,
+    retryOnServiceExceptions: false,
+    outputs: Lazy.string({ produce: output }),
   });
   return invoke;
 }

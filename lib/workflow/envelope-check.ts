@@ -1,5 +1,6 @@
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { MAX_ID_LENGTH, QUERY_EVALUATION_ERROR } from './jsonata';
 
 /** The error of an execution started with an input that is not an envelope. */
 export const INVALID_ENVELOPE_ERROR = 'InvalidEnvelope';
@@ -25,6 +26,38 @@ export const UNSAFE_ID_CHARACTERS = [
 export const ENVELOPE_RULES =
   'The input must be an envelope: {"metadata": {"correlationId": "<id>", "causationId"?: "<id>"}, "data": {...}}. ' +
   'An id is a non-empty string without double quotes, backslashes or control characters; data is a JSON object.';
+
+/** The rules of the JSONata layout's check, which also bounds the length of an id. */
+export const JSONATA_ENVELOPE_RULES = ENVELOPE_RULES.replace(
+  'An id is a non-empty string',
+  `An id is a non-empty string of at most ${MAX_ID_LENGTH} characters`,
+);
+
+/**
+ * The envelope check of a JSONata workflow, in the expressions of its first
+ * state (see {@link checkedEnvelope}): a Catch sends the
+ * `States.QueryEvaluationError` of a refused input to a Fail state named
+ * `InvalidEnvelope`, as the JSONPath layout's Choice does. The check is
+ * evaluated in the state's Arguments, before its side effect: a state's
+ * Arguments are evaluated before its task runs, and an expression that fails
+ * fails the state with `States.QueryEvaluationError`.
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html
+ */
+export function jsonataEnvelopeCheck(
+  scope: Construct,
+  id: string,
+  first: sfn.TaskStateBase,
+): sfn.Fail {
+  const check = new Construct(scope, id);
+  const invalid = sfn.Fail.jsonata(check, 'Invalid', {
+    stateName: INVALID_ENVELOPE_ERROR,
+    error: INVALID_ENVELOPE_ERROR,
+    cause: JSONATA_ENVELOPE_RULES,
+  });
+  first.addCatch(invalid, { errors: [QUERY_EVALUATION_ERROR] });
+  return invalid;
+}
 
 /**
  * The first states of every workflow: check the input envelope before any side effect.

@@ -3,7 +3,8 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { AwaitEvent } from '../await/await-event';
 import { DomainEvent } from '../events/domain-event';
-import { ContextTask, invokeState } from './context-task';
+import { catchInto, ContextTask, invokeState } from './context-task';
+import { expr, isJsonata, lit, withError } from './jsonata';
 import { dominators, strictDominatorsAmong, workflowGraph } from './state-graph';
 
 /** A `compensate()` state: undo the completed tasks, then go on to `then`. */
@@ -36,6 +37,17 @@ export interface SagaContext {
     data: string | Record<string, unknown>,
     stateName?: string,
   ): sfn.TaskStateBase;
+  /** @default sfn.QueryLanguage.JSON_PATH */
+  readonly queryLanguage?: sfn.QueryLanguage;
+  /** Called with the `TaskFailed` publish of each failure point, to add to it. */
+  readonly onTaskFailedPublish?: (failurePoint: sfn.State, publish: sfn.TaskStateBase) => void;
+  /**
+   * The catch of a failure point, when it differs from recording the error at
+   * `error` (the first state of a JSONata workflow also defaults `causationId`).
+   */
+  readonly failureCatch?: (
+    failurePoint: sfn.State,
+  ) => Pick<sfn.CatchProps, 'resultPath' | 'outputs'> | undefined;
 }
 
 /**
@@ -50,6 +62,12 @@ const FAILURE_DATA = {
   'input.$': '$.data',
   'error.$': '$.error.Error',
   'cause.$': '$.error.Cause',
+};
+
+const JSONATA_FAILURE_DATA = {
+  input: expr('$states.input.data'),
+  error: expr('$states.input.error.Error'),
+  cause: expr('$states.input.error.Cause'),
 };
 
 /** The key of `failureEvents` for every error not named. */
@@ -87,6 +105,15 @@ export class SagaWiring {
     private readonly ctx: SagaContext,
   ) {}
 
+  private get jsonata(): boolean {
+    return isJsonata(this.ctx.queryLanguage);
+  }
+
+  /** `jsonPath` or `jsonata`, in the workflow's query language. */
+  private q<T>(jsonPath: T, jsonata: T): T {
+    return this.jsonata ? jsonata : jsonPath;
+  }
+
   /** Wire catches, compensation chains and the failure tail. */
   public wire(): void {
     const links = new Map(this.ctx.compensateThen.map((c) => [c.marker, c.then]));
@@ -112,26 +139,34 @@ export class SagaWiring {
           `Failed${uniqueId(name)}`,
           'TaskFailed',
           name,
-          FAILURE_DATA,
+          this.q<Record<string, unknown>>(FAILURE_DATA, JSONATA_FAILURE_DATA),
           `Publish TaskFailed (${name})`,
         );
+        this.ctx.onTaskFailedPublish?.(state, failed);
         failed.next(entryFor(name));
-        state.addCatch(failed, { errors: ['States.ALL'], resultPath: '$.error' });
+        state.addCatch(failed, {
+          errors: ['States.ALL'],
+          ...(this.ctx.failureCatch?.(state) ?? catchInto('error', this.ctx.queryLanguage)),
+        });
       }
     }
     for (const awaiting of this.ctx.awaits) {
       if (awaiting.hasTimeoutPath || !graph.states.has(awaiting.wait.stateId)) continue;
       const name = `${awaiting.wait.stateId} timed out`;
       this.ctx.claimStateName(name);
-      const timedOut = new sfn.Pass(this.scope, `TimedOut${uniqueId(awaiting.wait.stateId)}`, {
-        stateName: name,
-        parameters: {
-          Error: AWAIT_TIMED_OUT_ERROR,
-          // The original error (States.Timeout) stays in the data at the await's resultKey.
-          Cause: `no ${awaiting.events.map((e) => e.name).join(' or ')} in time (States.Timeout after ${awaiting.timeoutSeconds} s)`,
-        },
-        resultPath: '$.error',
-      });
+      const id = `TimedOut${uniqueId(awaiting.wait.stateId)}`;
+      // The original error (States.Timeout) stays in the data at the await's resultKey.
+      const cause = `no ${awaiting.events.map((e) => e.name).join(' or ')} in time (States.Timeout after ${awaiting.timeoutSeconds} s)`;
+      const timedOut = this.jsonata
+        ? sfn.Pass.jsonata(this.scope, id, {
+            stateName: name,
+            outputs: expr(withError(AWAIT_TIMED_OUT_ERROR, cause)),
+          })
+        : new sfn.Pass(this.scope, id, {
+            stateName: name,
+            parameters: { Error: AWAIT_TIMED_OUT_ERROR, Cause: cause },
+            resultPath: '$.error',
+          });
       this.ctx.markInternal(timedOut);
       awaiting.timeoutPublish.next(timedOut.next(entryFor(awaiting.wait.stateId)));
     }
@@ -181,29 +216,44 @@ export class SagaWiring {
       handler,
       // A compensation must not give up on the first hiccup.
       { errors: ['States.TaskFailed'], maxAttempts: 3, interval: Duration.seconds(2) },
-      { resultPath: '$.compensation', payload: { 'error.$': '$.error' } },
+      {
+        resultKey: 'compensation',
+        payload: { 'error.$': '$.error' },
+        jsonataPayload: { error: '$states.input.error' },
+        queryLanguage: this.ctx.queryLanguage,
+      },
     );
     const undone = this.ctx.publish(
       task,
       `PublishCompensated${suffix}`,
       event.name,
       stateName,
-      '$.compensation',
+      this.q('$.compensation', expr('$states.input.compensation')),
     );
     const stuck = this.ctx.publish(
       task,
       `PublishCompensationFailed${suffix}`,
       'TaskFailed',
       stateName,
-      {
-        'input.$': '$.data',
-        'error.$': '$.compensationError.Error',
-        'cause.$': '$.compensationError.Cause',
-      },
+      this.q<Record<string, unknown>>(
+        {
+          'input.$': '$.data',
+          'error.$': '$.compensationError.Error',
+          'cause.$': '$.compensationError.Cause',
+        },
+        {
+          input: expr('$states.input.data'),
+          error: expr('$states.input.compensationError.Error'),
+          cause: expr('$states.input.compensationError.Cause'),
+        },
+      ),
       `Publish TaskFailed (${stateName})`,
     );
     // A compensation that fails for good is published for operators; the others still run.
-    undo.addCatch(stuck, { errors: ['States.ALL'], resultPath: '$.compensationError' });
+    undo.addCatch(stuck, {
+      errors: ['States.ALL'],
+      ...catchInto('compensationError', this.ctx.queryLanguage),
+    });
     undo.next(undone);
     undone.next(next);
     stuck.next(next);
@@ -215,19 +265,24 @@ export class SagaWiring {
   private tail(): sfn.State {
     if (!this.tailState) {
       this.ctx.claimStateName('Failed');
-      const fail = new sfn.Fail(this.scope, 'Failed', {
-        errorPath: '$.error.Error',
-        causePath: '$.error.Cause',
-      });
+      const fail = this.jsonata
+        ? sfn.Fail.jsonata(this.scope, 'Failed', {
+            error: expr('$states.input.error.Error'),
+            cause: expr('$states.input.error.Cause'),
+          })
+        : new sfn.Fail(this.scope, 'Failed', {
+            errorPath: '$.error.Error',
+            causePath: '$.error.Cause',
+          });
       const workflowFailed = this.ctx.publish(
         this.scope,
         'EmitWorkflowFailed',
         'WorkflowFailed',
         'End',
-        {
-          'error.$': '$.error.Error',
-          'cause.$': '$.error.Cause',
-        },
+        this.q<Record<string, unknown>>(
+          { 'error.$': '$.error.Error', 'cause.$': '$.error.Cause' },
+          { error: expr('$states.input.error.Error'), cause: expr('$states.input.error.Cause') },
+        ),
       );
       workflowFailed.next(fail);
       this.tailState = this.failureEvents(workflowFailed);
@@ -251,7 +306,10 @@ export class SagaWiring {
         event.name,
         'End',
         // The workflow's data plus Error and Cause: consumers correlate it like any other event.
-        'States.JsonMerge($.data, $.error, false)',
+        this.q(
+          'States.JsonMerge($.data, $.error, false)',
+          expr('$merge([$states.input.data, $states.input.error])'),
+        ),
       );
       state.next(workflowFailed);
       publishes.set(event.name, state);
@@ -262,12 +320,18 @@ export class SagaWiring {
     const named = [...events].filter(([error]) => error !== DEFAULT_FAILURE);
     if (named.length === 0) return otherwise;
     this.ctx.claimStateName(WHICH_FAILURE_EVENT);
-    const which = new sfn.Choice(this.scope, 'WhichFailureEvent', {
+    const which = this.q(sfn.Choice.jsonPath, sfn.Choice.jsonata)(this.scope, 'WhichFailureEvent', {
       stateName: WHICH_FAILURE_EVENT,
     });
     // Every path into the tail has recorded $.error (a Catch, fail(), a timeout): Error is present.
     for (const [error, event] of named)
-      which.when(sfn.Condition.stringEquals('$.error.Error', error), publishOf(event));
+      which.when(
+        this.q(
+          sfn.Condition.stringEquals('$.error.Error', error),
+          sfn.Condition.jsonata(expr(`$states.input.error.Error = ${lit(error)}`)),
+        ),
+        publishOf(event),
+      );
     which.otherwise(otherwise);
     this.ctx.markInternal(which);
     return which;

@@ -6,6 +6,7 @@ import { DomainEvent } from '../../events/domain-event';
 import { JsonSchema } from '../../events/event-schema';
 import { fieldSchema } from '../../events/schema-checks';
 import { Subscription } from '../../routing/subscription';
+import { expr, isJsonata, withError } from '../../workflow/jsonata';
 
 /** What the contract of a context is made of. */
 export interface ContractSource {
@@ -71,7 +72,14 @@ export function reasonState(
   id: string,
   stateName: string,
   options: { readonly error: string; readonly cause: string },
+  queryLanguage?: sfn.QueryLanguage,
 ): sfn.Pass {
+  if (isJsonata(queryLanguage)) {
+    return sfn.Pass.jsonata(scope, id, {
+      stateName,
+      outputs: expr(withError(options.error, options.cause)),
+    });
+  }
   return new sfn.Pass(scope, id, {
     stateName,
     parameters: { Error: options.error, Cause: options.cause },

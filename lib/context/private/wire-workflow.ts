@@ -22,6 +22,8 @@ export interface WorkflowParts {
   readonly handlerPublished: Set<string>;
   /** States the library adds around the user's: never given a failure path of their own. */
   readonly internal: Set<sfn.State>;
+  /** The publish states of tasks (`emits`) and of `emit()`. */
+  readonly taskPublishes: Set<sfn.State>;
 }
 
 /** Nothing collected yet. */
@@ -35,6 +37,7 @@ export function emptyWorkflowParts(stateNames: StateNames): WorkflowParts {
     compensateThen: [],
     handlerPublished: new Set(),
     internal: new Set(),
+    taskPublishes: new Set(),
   };
 }
 
@@ -44,26 +47,39 @@ export interface WireWorkflowProps extends WorkflowParts {
   readonly checkScope: WorkflowCheckScope;
   /** Build a publish state of one of the context's events. */
   readonly publish: SagaContext['publish'];
+  /** The query language of the library's states. */
+  readonly queryLanguage: sfn.QueryLanguage;
+  /**
+   * Publish `WorkflowSucceeded` with the event of `end`, a state that ends the
+   * workflow, instead of in a state of its own; false when it cannot.
+   */
+  readonly succeedWith: (end: sfn.State) => boolean;
+  /** Called with the TaskFailed publish of each failure point (see {@link SagaContext}). */
+  readonly onTaskFailedPublish?: SagaContext['onTaskFailedPublish'];
+  /** The catch of each failure point (see {@link SagaContext}). */
+  readonly failureCatch?: SagaContext['failureCatch'];
 }
 
 /**
- * Chain `definition` between `started` and `succeeded`, send every path that
- * ends normally to `succeeded`, and wire the saga: failure paths,
- * compensations and failure events.
+ * Chain `definition` after `started` (when the workflow has such a state),
+ * end every path that ends normally with `WorkflowSucceeded` (`succeeded`, or
+ * an entry of the publish that ends it), and wire the saga: failure paths,
+ * compensations and failure events. Returns the workflow's first state.
  */
 export function wireWorkflow(
   scope: Construct,
-  started: sfn.State & sfn.INextable,
-  succeeded: sfn.State,
+  started: (sfn.State & sfn.INextable) | undefined,
+  succeeded: () => sfn.State,
   definition: sfn.IChainable,
   props: WireWorkflowProps,
-): void {
-  sfn.Chain.start(started).next(definition);
+): sfn.State {
+  if (started) sfn.Chain.start(started).next(definition);
+  const start = started ?? definition.startState;
   // Every Choice the library builds has a Default on the failure path.
   const unexpected = props.awaits.flatMap((a) => (a.unexpectedEvent ? [a.unexpectedEvent] : []));
   for (const state of unexpected) props.stateNames.claim(state.stateId, 'state name');
   const aborts = [...props.aborts, ...unexpected];
-  validateCompensateThen(props.checkScope, started, props.compensateThen);
+  validateCompensateThen(props.checkScope, start, props.compensateThen);
   const wiredLater = new Set<sfn.State>([
     ...aborts,
     ...props.compensateThen.map((c) => c.marker),
@@ -72,13 +88,14 @@ export function wireWorkflow(
   // Every path that ends normally publishes WorkflowSucceeded, including the
   // branches of a Choice left without .afterwards(), user Catch handlers and
   // what follows a compensate() state.
-  const ends = [started, ...props.compensateThen.map((c) => c.then)].flatMap((from) =>
+  const ends = [start, ...props.compensateThen.map((c) => c.then)].flatMap((from) =>
     sfn.State.findReachableEndStates(from, { includeErrorHandlers: true }),
   );
   for (const end of new Set(ends)) {
-    if (end !== succeeded && !wiredLater.has(end) && isNextable(end)) end.next(succeeded);
+    if (wiredLater.has(end) || !isNextable(end) || props.succeedWith(end)) continue;
+    end.next(succeeded());
   }
-  new SagaWiring(scope, started, {
+  new SagaWiring(scope, start, {
     isInternal: (s) => props.internal.has(s),
     tasks: props.tasks,
     awaits: props.awaits,
@@ -88,7 +105,11 @@ export function wireWorkflow(
     failureEvents: props.failureEvents,
     claimStateName: (n) => props.stateNames.claim(n, 'state name'),
     markInternal: (s) => props.internal.add(s),
+    queryLanguage: props.queryLanguage,
+    onTaskFailedPublish: props.onTaskFailedPublish,
+    failureCatch: props.failureCatch,
   }).wire();
+  return start;
 }
 
 function isNextable(state: sfn.State): state is sfn.State & sfn.INextable {

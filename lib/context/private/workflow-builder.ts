@@ -7,7 +7,8 @@ import { IDomainEventBus } from '../../bus/domain-event-bus';
 import { contractEnvironment } from '../../events/declared-events';
 import { DomainEvent } from '../../events/domain-event';
 import { ContextTask, invokeState } from '../../workflow/context-task';
-import { publishState } from '../../workflow/publish';
+import { expr, isJsonata } from '../../workflow/jsonata';
+import { publishState, PublishStateProps } from '../../workflow/publish';
 import { BoundedContextProps, TaskOptions } from '../bounded-context-props';
 import { contextHandler } from './task-handler-function';
 import { WorkflowParts } from './wire-workflow';
@@ -31,7 +32,7 @@ export class WorkflowBuilder {
     private readonly parts: WorkflowParts,
     private readonly props: Pick<
       BoundedContextProps,
-      'publishFrom' | 'handlerDefaults' | 'logRetention'
+      'publishFrom' | 'handlerDefaults' | 'logRetention' | 'queryLanguage'
     >,
     private readonly handlers: Map<string, lambda.Function>,
   ) {}
@@ -62,10 +63,17 @@ export class WorkflowBuilder {
       payload: fromHandler
         ? { 'executionArn.$': '$$.Execution.Id', 'workflow.$': '$$.StateMachine.Name' }
         : undefined,
+      jsonataPayload: fromHandler
+        ? {
+            executionArn: '$states.context.Execution.Id',
+            workflow: '$states.context.StateMachine.Name',
+          }
+        : undefined,
+      queryLanguage: this.queryLanguage,
     });
     const publish =
       event && !fromHandler
-        ? this.publishState(scope, 'Publish', event, name, '$.data')
+        ? this.publishState(scope, 'Publish', event, name, this.stateData)
         : undefined;
     const task = new ContextTask(scope, 'Fragment', {
       handler,
@@ -73,7 +81,9 @@ export class WorkflowBuilder {
       publish,
       event,
       compensation,
+      queryLanguage: this.queryLanguage,
     });
+    if (publish) this.parts.taskPublishes.add(publish);
     return task;
   }
 
@@ -81,17 +91,27 @@ export class WorkflowBuilder {
   public await(name: string, options: AwaitOptions, store: AwaitStore): AwaitEvent {
     const resultKey = options.resultKey ?? 'awaited';
     const scope = new Construct(this.host, name);
-    const wait = waitState(scope, name, store.resumer, { ...options, resultKey });
+    const wait = waitState(scope, name, store.resumer, {
+      ...options,
+      resultKey,
+      queryLanguage: this.queryLanguage,
+    });
     const timeoutPublish = this.publishState(
       scope,
       'PublishTimeout',
       this.host.event(options.onTimeout),
       name,
-      '$.data',
+      this.stateData,
     );
     wait.addCatch(timeoutPublish, {
       errors: ['States.Timeout'],
-      resultPath: `$.data.${resultKey}`,
+      ...(isJsonata(this.queryLanguage)
+        ? {
+            outputs: expr(
+              `$merge([$states.input, {"data": $merge([$states.input.data, {${JSON.stringify(resultKey)}: $states.errorOutput}])}])`,
+            ),
+          }
+        : { resultPath: `$.data.${resultKey}` }),
     });
     const awaiting = new AwaitEvent(scope, 'Fragment', {
       wait,
@@ -99,8 +119,19 @@ export class WorkflowBuilder {
       events: options.events,
       resultKey,
       timeout: options.timeout,
+      queryLanguage: this.queryLanguage,
     });
     return awaiting;
+  }
+
+  /** The query language of the context's states. */
+  public get queryLanguage(): sfn.QueryLanguage {
+    return this.props.queryLanguage ?? sfn.QueryLanguage.JSONATA;
+  }
+
+  /** The workflow's `data` in the context's query language (`$.data`, or its JSONata expression). */
+  public get stateData(): string {
+    return isJsonata(this.queryLanguage) ? expr('$states.input.data') : '$.data';
   }
 
   /** `base`, or `base2`, `base3`... when a child already has it (an event emitted by several states). */
@@ -118,6 +149,7 @@ export class WorkflowBuilder {
     aboutState: string,
     data: string | Record<string, unknown>,
     explicitName?: string,
+    jsonata: Pick<PublishStateProps, 'metadata' | 'wrap' | 'output'> = {},
   ): sfn.TaskStateBase {
     const stateName = explicitName ?? this.parts.stateNames.publishName(event.name, aboutState);
     this.parts.stateNames.claim(stateName, 'state name');
@@ -129,6 +161,8 @@ export class WorkflowBuilder {
       contextName: this.host.contextName,
       aboutState,
       data,
+      queryLanguage: this.queryLanguage,
+      ...jsonata,
     });
     this.parts.internal.add(state);
     return state;

@@ -15,6 +15,8 @@ export interface WorkflowStateMachineProps {
   readonly logRetention?: logs.RetentionDays;
   /** @default - none */
   readonly comment?: string;
+  /** @default sfn.QueryLanguage.JSON_PATH */
+  readonly queryLanguage?: sfn.QueryLanguage;
   /** The functions the workflow invokes: the context's handlers and its resumer. */
   readonly invoked: readonly lambda.IFunction[];
 }
@@ -40,6 +42,7 @@ export function workflowStateMachine(
     timeout: props.workflowTimeout ?? Duration.days(1),
     tracingEnabled: true,
     comment: props.comment,
+    queryLanguage: props.queryLanguage,
     logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
   });
   acknowledge(stateMachine.role.node.findChild('DefaultPolicy'), [

@@ -1,0 +1,90 @@
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { ValidationError } from '../../checks/validation-error';
+
+/**
+ * Fields that only JSONPath states have. A JSONata state has `Arguments` and
+ * `Output` instead of the five JSONPath fields, and JSONata Choice rules,
+ * Wait, Fail and Map states take expressions instead of paths.
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/state-choice.html
+ */
+const JSONPATH_ONLY_FIELDS = [
+  'InputPath',
+  'Parameters',
+  'ResultSelector',
+  'ResultPath',
+  'OutputPath',
+  'ItemsPath',
+  'SecondsPath',
+  'TimestampPath',
+  'ErrorPath',
+  'CausePath',
+];
+
+/** The first JSONPath-only field of a rendered state, as `field` and the value found. */
+function jsonPathField(json: Record<string, any>): [string, unknown] | undefined {
+  for (const field of JSONPATH_ONLY_FIELDS)
+    if (json[field] !== undefined && json[field] !== null) return [field, json[field]];
+  for (const [i, c] of (json.Catch ?? []).entries())
+    if (c.ResultPath !== undefined) return [`Catch[${i}].ResultPath`, c.ResultPath];
+  const variable = (rule: any, at: string): [string, unknown] | undefined => {
+    if (rule.Variable !== undefined) return [`${at}.Variable`, rule.Variable];
+    for (const key of ['And', 'Or'])
+      for (const [i, r] of (rule[key] ?? []).entries()) {
+        const found = variable(r, `${at}.${key}[${i}]`);
+        if (found) return found;
+      }
+    return rule.Not ? variable(rule.Not, `${at}.Not`) : undefined;
+  };
+  for (const [i, rule] of (json.Choices ?? []).entries()) {
+    const found = variable(rule, `Choices[${i}]`);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** The states of a rendered state's branches and item processor, by name. */
+function nestedStates(json: Record<string, any>): [string, Record<string, any>][] {
+  const graphs = [...(json.Branches ?? []), json.ItemProcessor, json.Iterator].filter(Boolean);
+  return graphs.flatMap((g: any) => Object.entries<Record<string, any>>(g.States ?? {}));
+}
+
+/**
+ * Refuses a JSONPath state in a JSONata workflow: aws-cdk-lib refuses a
+ * state set to JSONPath under a JSONata state machine, and a state built
+ * without `.jsonata()` renders JSONPath fields that a JSONata state machine
+ * cannot run.
+ */
+export function validateJsonataStates(start: sfn.State): void {
+  const fix =
+    "This context writes JSONata (the default). Write the state with its .jsonata() factory (sfn.Choice.jsonata, sfn.Pass.jsonata, sfn.Condition.jsonata('{% ... %}'), tasks.LambdaInvoke.jsonata, ...), or set queryLanguage: sfn.QueryLanguage.JSON_PATH on the context to keep JSONPath states.";
+  for (const state of sfn.State.findReachableStates(start, { includeErrorHandlers: true })) {
+    let json: Record<string, any>;
+    try {
+      json = state.toStateJson(sfn.QueryLanguage.JSONATA) as Record<string, any>;
+    } catch (error) {
+      if (!/ConflictingQueryLanguages|can not be 'JSONPath'/.test(String(error))) throw error;
+      throw new ValidationError(state.node.path, 'queryLanguage', 'JSONPath', fix);
+    }
+    const found = jsonPathField(json);
+    if (found) {
+      throw new ValidationError(
+        state.node.path,
+        `${found[0]} of state '${state.stateId}'`,
+        found[1],
+        fix,
+      );
+    }
+    for (const [name, nested] of nestedStates(json)) {
+      const inner = jsonPathField(nested);
+      if (inner || nested.QueryLanguage === 'JSONPath') {
+        throw new ValidationError(
+          state.node.path,
+          `${inner ? inner[0] : 'QueryLanguage'} of state '${name}' (inside '${state.stateId}')`,
+          inner ? inner[1] : 'JSONPath',
+          fix,
+        );
+      }
+    }
+  }
+}
