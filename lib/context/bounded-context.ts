@@ -325,7 +325,8 @@ export class BoundedContext<E extends string = string> extends ContextMetrics<E>
       logRetention: this.props.logRetention,
       comment: options.comment,
       invoked: [...this.handlers.values(), ...(this._awaitStore ? [this._awaitStore.resumer] : [])],
-      queryLanguage: this.builder.queryLanguage,
+      // JSONPath is the state machine's default: left out, the JSONPath layout is as before.
+      queryLanguage: isJsonata(this.builder.queryLanguage) ? this.builder.queryLanguage : undefined,
     });
     // The contract travels in the template, so that tools need only cdk.out.
     (this._stateMachine.node.defaultChild as CfnResource).addMetadata(

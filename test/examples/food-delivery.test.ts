@@ -1,3 +1,4 @@
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Template } from 'aws-cdk-lib/assertions';
 import { FoodDeliveryStack } from '../../examples/food-delivery/food-delivery-stack';
 import { resolveStateMachines } from '../../lib/runtime/cfn-resolve';
@@ -9,7 +10,9 @@ const validateAsl = require('asl-validator') as (definition: unknown) => {
   errors: unknown[];
 };
 
-const stack = new FoodDeliveryStack(testApp(), 'FoodDelivery');
+const stack = new FoodDeliveryStack(testApp(), 'FoodDelivery', {
+  queryLanguage: sfn.QueryLanguage.JSON_PATH,
+});
 const template = Template.fromStack(stack);
 const machines = resolveStateMachines(template.toJSON());
 type State = {
