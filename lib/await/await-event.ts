@@ -162,7 +162,9 @@ export class AwaitEvent extends sfn.StateMachineFragment {
       const awaited = `$states.input.data.${this.resultKey}`;
       this.choice.when(
         sfn.Condition.jsonata(
-          expr(`${awaited}.event = ${lit(event.name)} and ${awaited}.source = ${lit(event.source)}`),
+          expr(
+            `${awaited}.event = ${lit(event.name)} and ${awaited}.source = ${lit(event.source)}`,
+          ),
         ),
         next,
       );

@@ -328,6 +328,8 @@ export class BoundedContext<E extends string = string> extends ContextMetrics<E>
       // JSONPath is the state machine's default: left out, the JSONPath layout is as before.
       queryLanguage: isJsonata(this.builder.queryLanguage) ? this.builder.queryLanguage : undefined,
     });
+    // Branches of Parallel and Map states render only once bound to the state machine.
+    if (isJsonata(this.builder.queryLanguage)) validateJsonataStates(start);
     // The contract travels in the template, so that tools need only cdk.out.
     (this._stateMachine.node.defaultChild as CfnResource).addMetadata(
       CONTRACT_METADATA_KEY,
@@ -468,13 +470,10 @@ export class BoundedContext<E extends string = string> extends ContextMetrics<E>
   private wireJsonPath(definition: sfn.IChainable, options: WorkflowOptions<E>): sfn.State {
     const started = this.lifecyclePublish('EmitWorkflowStarted', 'WorkflowStarted', 'Start');
     const succeeded = this.lifecyclePublish('EmitWorkflowSucceeded', 'WorkflowSucceeded', 'End');
-    wireWorkflow(
-      this,
-      started,
-      () => succeeded,
-      definition,
-      { ...this.wireProps(options), succeedWith: () => false },
-    );
+    wireWorkflow(this, started, () => succeeded, definition, {
+      ...this.wireProps(options),
+      succeedWith: () => false,
+    });
     return envelopeCheck(this, 'Envelope', started);
   }
 
@@ -513,7 +512,8 @@ export class BoundedContext<E extends string = string> extends ContextMetrics<E>
     return wireWorkflow(
       this,
       started,
-      () => (succeeded ??= this.lifecyclePublish('EmitWorkflowSucceeded', 'WorkflowSucceeded', 'End')),
+      () =>
+        (succeeded ??= this.lifecyclePublish('EmitWorkflowSucceeded', 'WorkflowSucceeded', 'End')),
       definition,
       {
         ...this.wireProps(options),

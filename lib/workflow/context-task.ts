@@ -152,7 +152,9 @@ export function catchInto(
   if (!isJsonata(queryLanguage)) return { resultPath: `$.${key}` };
   const metadata = options.normalizeMetadata ? `, "metadata": ${NORMALIZED_METADATA}` : '';
   return {
-    outputs: expr(`$merge([$states.input, {${JSON.stringify(key)}: $states.errorOutput${metadata}}])`),
+    outputs: expr(
+      `$merge([$states.input, {${JSON.stringify(key)}: $states.errorOutput${metadata}}])`,
+    ),
   };
 }
 

@@ -206,7 +206,9 @@ function entryOf(props: PublishStateProps, entry: JsonataEntry): tasks.EventBrid
 /** The text of a `{% %}` expression. */
 function unwrap(data: string | Record<string, unknown>): string {
   if (typeof data !== 'string' || !data.startsWith('{%') || !data.endsWith('%}')) {
-    throw new Error(`a wrapped JSONata publish takes its data as one {% %} expression, not ${JSON.stringify(data)}`);
+    throw new Error(
+      `a wrapped JSONata publish takes its data as one {% %} expression, not ${JSON.stringify(data)}`,
+    );
   }
   return data.slice(2, -2).trim();
 }

@@ -5,10 +5,14 @@ import { BoundedContext } from '../../lib';
 import { resolveStateMachines } from '../../lib/runtime/cfn-resolve';
 import { fixtureHandler, testStack } from '../helpers';
 
+/** These tests pin the JSONPath layout; test/workflow/jsonata-layout.test.ts tests the JSONata one. */
+const JSON_PATH = sfn.QueryLanguage.JSON_PATH;
+
 function build(workflowType?: sfn.StateMachineType) {
   const { stack, bus } = testStack();
   const kitchen = new BoundedContext(stack, 'Kitchen', {
     bus,
+    queryLanguage: JSON_PATH,
     events: ['OrderAccepted', 'OrderRejected'],
   });
   kitchen.workflow(
@@ -22,6 +26,7 @@ function build(workflowType?: sfn.StateMachineType) {
   );
   const orders = new BoundedContext(stack, 'Orders', {
     bus,
+    queryLanguage: JSON_PATH,
     events: ['OrderPlaced', 'OrderTimedOut', 'OrderDone'],
     workflowType,
   });
@@ -324,9 +329,17 @@ describe('await', () => {
 
     it('fails synth when the awaited event is never published', () => {
       const { stack, bus } = testStack();
-      const silent = new BoundedContext(stack, 'Silent', { bus, events: ['Spoken'] });
+      const silent = new BoundedContext(stack, 'Silent', {
+        bus,
+        queryLanguage: JSON_PATH,
+        events: ['Spoken'],
+      });
       silent.workflow(silent.task('Think', { entry: fixtureHandler() }));
-      const orders = new BoundedContext(stack, 'Orders', { bus, events: ['OrderTimedOut'] });
+      const orders = new BoundedContext(stack, 'Orders', {
+        bus,
+        queryLanguage: JSON_PATH,
+        events: ['OrderTimedOut'],
+      });
       orders.workflow(
         orders.await('A', {
           events: [silent.event('Spoken')],

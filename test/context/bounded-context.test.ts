@@ -8,12 +8,16 @@ import { BoundedContext } from '../../lib';
 import { resolveStateMachines } from '../../lib/runtime/cfn-resolve';
 import { fixtureHandler, testStack } from '../helpers';
 
+/** These tests pin the JSONPath layout; test/workflow/jsonata-layout.test.ts tests the JSONata one. */
+const JSON_PATH = sfn.QueryLanguage.JSON_PATH;
+
 type States = Record<string, Record<string, any>>;
 
 function ordersContext(props: Partial<ConstructorParameters<typeof BoundedContext>[2]> = {}) {
   const { stack, bus } = testStack();
   const orders = new BoundedContext(stack, 'Orders', {
     bus,
+    queryLanguage: JSON_PATH,
     events: ['OrderPlaced', 'OrderShipped'],
     ...props,
   });
@@ -35,7 +39,11 @@ describe('BoundedContext', () => {
   describe('naming', () => {
     it('derives the context name and event source from the construct id', () => {
       const { stack, bus } = testStack();
-      const ctx = new BoundedContext(stack, 'OrderTaking', { bus, events: ['OrderTaken'] });
+      const ctx = new BoundedContext(stack, 'OrderTaking', {
+        bus,
+        queryLanguage: JSON_PATH,
+        events: ['OrderTaken'],
+      });
       expect(ctx.contextName).toBe('order-taking');
       expect(ctx.source).toBe('test.order-taking');
       expect(ctx.event('OrderTaken')).toMatchObject({
@@ -446,7 +454,10 @@ describe('BoundedContext', () => {
       ['WorkflowStarted', /lifecycle event that every context publishes/],
     ])('fails when an event is named %p', (name, message) => {
       const { stack, bus } = testStack();
-      expect(() => new BoundedContext(stack, 'Orders', { bus, events: [name] })).toThrow(message);
+      expect(
+        () =>
+          new BoundedContext(stack, 'Orders', { bus, queryLanguage: JSON_PATH, events: [name] }),
+      ).toThrow(message);
     });
 
     it.each([['States.Timeout'], ['States.TaskFailed'], ['']])(
@@ -461,16 +472,27 @@ describe('BoundedContext', () => {
 
     it('fails when an event is declared twice', () => {
       const { stack, bus } = testStack();
-      expect(() => new BoundedContext(stack, 'Orders', { bus, events: ['A', 'A'] })).toThrow(
-        /declared twice/,
-      );
+      expect(
+        () =>
+          new BoundedContext(stack, 'Orders', {
+            bus,
+            queryLanguage: JSON_PATH,
+            events: ['A', 'A'],
+          }),
+      ).toThrow(/declared twice/);
     });
 
     it.each([['Orders'], ['aws.orders'], ['-x']])('fails when contextName is %p', (contextName) => {
       const { stack, bus } = testStack();
-      expect(() => new BoundedContext(stack, 'Orders', { bus, events: [], contextName })).toThrow(
-        /\[Test\/Orders\] invalid contextName/,
-      );
+      expect(
+        () =>
+          new BoundedContext(stack, 'Orders', {
+            bus,
+            queryLanguage: JSON_PATH,
+            events: [],
+            contextName,
+          }),
+      ).toThrow(/\[Test\/Orders\] invalid contextName/);
     });
 
     it('fails when two tasks share a name', () => {

@@ -6,12 +6,23 @@ import { isLibraryStateName } from '../../lib/context/private/validate';
 import { resolveStateMachines } from '../../lib/runtime/cfn-resolve';
 import { fixtureHandler, testApp, testStack } from '../helpers';
 
+/** These tests pin the JSONPath layout; test/workflow/jsonata-layout.test.ts tests the JSONata one. */
+const JSON_PATH = sfn.QueryLanguage.JSON_PATH;
+
 /** Configurations that synthesize but would fail or loop once deployed. */
 describe('configuration checks', () => {
   function contexts() {
     const { app, stack, bus } = testStack();
-    const orders = new BoundedContext(stack, 'Orders', { bus, events: ['OrderPlaced'] });
-    const kitchen = new BoundedContext(stack, 'Kitchen', { bus, events: ['MealCooked'] });
+    const orders = new BoundedContext(stack, 'Orders', {
+      bus,
+      queryLanguage: JSON_PATH,
+      events: ['OrderPlaced'],
+    });
+    const kitchen = new BoundedContext(stack, 'Kitchen', {
+      bus,
+      queryLanguage: JSON_PATH,
+      events: ['MealCooked'],
+    });
     return { app, stack, bus, orders, kitchen };
   }
   const place = (orders: BoundedContext<'OrderPlaced'>) =>
@@ -64,6 +75,7 @@ describe('configuration checks', () => {
       place(orders);
       const other = new BoundedContext(stack, 'OrderHistory', {
         bus,
+        queryLanguage: JSON_PATH,
         contextName: 'orders',
         events: ['OrderArchived'],
       });
@@ -80,6 +92,7 @@ describe('configuration checks', () => {
       for (const id of ['A', 'B']) {
         const orders = new BoundedContext(new Stack(app, id), 'Orders', {
           bus,
+          queryLanguage: JSON_PATH,
           events: ['OrderPlaced'],
         });
         place(orders);
@@ -94,7 +107,13 @@ describe('configuration checks', () => {
       for (const id of ['A', 'B']) {
         const stack = new Stack(app, id);
         const bus = new DomainEventBus(stack, 'Bus', { appName: 'test' });
-        place(new BoundedContext(stack, 'Orders', { bus, events: ['OrderPlaced'] }));
+        place(
+          new BoundedContext(stack, 'Orders', {
+            bus,
+            queryLanguage: JSON_PATH,
+            events: ['OrderPlaced'],
+          }),
+        );
       }
       expect(() => app.synth()).not.toThrow();
     });
@@ -150,6 +169,7 @@ describe('configuration checks', () => {
         () =>
           new BoundedContext(stack, 'Orders', {
             bus,
+            queryLanguage: JSON_PATH,
             events: [],
             workflowTimeout: Duration.seconds(0),
           }),
@@ -160,10 +180,15 @@ describe('configuration checks', () => {
 
     it('fails when workflowTimeout is not longer than an await of the context', () => {
       const { stack, bus } = testStack();
-      const kitchen = new BoundedContext(stack, 'Kitchen', { bus, events: ['MealCooked'] });
+      const kitchen = new BoundedContext(stack, 'Kitchen', {
+        bus,
+        queryLanguage: JSON_PATH,
+        events: ['MealCooked'],
+      });
       cook(kitchen);
       const orders = new BoundedContext(stack, 'Orders', {
         bus,
+        queryLanguage: JSON_PATH,
         events: ['OrderPlaced', 'OrderExpired'],
         workflowTimeout: Duration.minutes(10),
       });
@@ -216,7 +241,11 @@ describe('configuration checks', () => {
       const build: Record<string, () => unknown> = {
         task: () => orders.task(name, { entry: fixtureHandler(), emits: 'OrderPlaced' }),
         await: () =>
-          new BoundedContext(stack, 'Waiting', { bus, events: ['Expired'] }).await(name, {
+          new BoundedContext(stack, 'Waiting', {
+            bus,
+            queryLanguage: JSON_PATH,
+            events: ['Expired'],
+          }).await(name, {
             events: [kitchen.event('MealCooked')],
             correlateBy: 'orderId',
             timeout: Duration.minutes(1),
@@ -234,10 +263,15 @@ describe('configuration checks', () => {
 
     it('reserves the name of every state the library builds', () => {
       const { stack, bus } = testStack();
-      const kitchen = new BoundedContext(stack, 'Kitchen', { bus, events: ['MealCooked'] });
+      const kitchen = new BoundedContext(stack, 'Kitchen', {
+        bus,
+        queryLanguage: JSON_PATH,
+        events: ['MealCooked'],
+      });
       cook(kitchen);
       const orders = new BoundedContext(stack, 'Orders', {
         bus,
+        queryLanguage: JSON_PATH,
         events: [
           'OrderPlaced',
           'PaymentRefunded',

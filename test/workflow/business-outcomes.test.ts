@@ -5,6 +5,9 @@ import { BoundedContext } from '../../lib';
 import { resolveStateMachines } from '../../lib/runtime/cfn-resolve';
 import { fixtureHandler, testStack } from '../helpers';
 
+/** These tests pin the JSONPath layout; test/workflow/jsonata-layout.test.ts tests the JSONata one. */
+const JSON_PATH = sfn.QueryLanguage.JSON_PATH;
+
 type Ev =
   | 'BookReserved'
   | 'BookReleased'
@@ -31,7 +34,11 @@ const EVENTS: Ev[] = [
 /** A lending saga: reserve a book, charge the card, start the loan. */
 function lending() {
   const { stack, bus } = testStack();
-  const loans = new BoundedContext<Ev>(stack, 'Loans', { bus, events: EVENTS });
+  const loans = new BoundedContext<Ev>(stack, 'Loans', {
+    bus,
+    queryLanguage: JSON_PATH,
+    events: EVENTS,
+  });
   const reserve = loans.task('ReserveBook', {
     entry: fixtureHandler(),
     emits: 'BookReserved',

@@ -9,6 +9,9 @@ export interface PutEntry {
   readonly Detail: { metadata: Record<string, any>; data: any };
 }
 
+/** What a `.waitForTaskToken` stub returns to send no callback (the task then waits until its timeout). */
+export const NO_CALLBACK = Symbol('no callback');
+
 /** What a run of one definition did. */
 export interface DefinitionRun extends ExecutionResult {
   readonly transitions: EngineTransition[];
@@ -36,7 +39,8 @@ export async function runDefinition(
   for (const [name, fn] of Object.entries(tasks))
     byName[name] = async (request) => {
       const result = await fn(request.input);
-      if (request.taskToken !== undefined) engine!.sendTaskSuccess(request.taskToken, result);
+      if (request.taskToken !== undefined && result !== NO_CALLBACK)
+        engine!.sendTaskSuccess(request.taskToken, result);
       return result;
     };
   engine = new StateMachineEngine(definition, {

@@ -6,6 +6,9 @@ import { resolveStateMachines } from '../../lib/runtime/cfn-resolve';
 import { dominators, strictDominatorsAmong, workflowGraph } from '../../lib/workflow/state-graph';
 import { fixtureHandler, testStack } from '../helpers';
 
+/** These tests pin the JSONPath layout; test/workflow/jsonata-layout.test.ts tests the JSONata one. */
+const JSON_PATH = sfn.QueryLanguage.JSON_PATH;
+
 type Ev =
   | 'StockReserved'
   | 'StockReleased'
@@ -18,6 +21,7 @@ function checkout() {
   const { stack, bus } = testStack();
   const ctx = new BoundedContext<Ev>(stack, 'Checkout', {
     bus,
+    queryLanguage: JSON_PATH,
     events: [
       'StockReserved',
       'StockReleased',

@@ -21,22 +21,27 @@ const JSONPATH_ONLY_FIELDS = [
   'CausePath',
 ];
 
+/** A rendered state, or a part of one. */
+type Json = Record<string, unknown>;
+
+const list = (value: unknown): Json[] => (Array.isArray(value) ? (value as Json[]) : []);
+
 /** The first JSONPath-only field of a rendered state, as `field` and the value found. */
-function jsonPathField(json: Record<string, any>): [string, unknown] | undefined {
+function jsonPathField(json: Json): [string, unknown] | undefined {
   for (const field of JSONPATH_ONLY_FIELDS)
     if (json[field] !== undefined && json[field] !== null) return [field, json[field]];
-  for (const [i, c] of (json.Catch ?? []).entries())
+  for (const [i, c] of list(json.Catch).entries())
     if (c.ResultPath !== undefined) return [`Catch[${i}].ResultPath`, c.ResultPath];
-  const variable = (rule: any, at: string): [string, unknown] | undefined => {
+  const variable = (rule: Json, at: string): [string, unknown] | undefined => {
     if (rule.Variable !== undefined) return [`${at}.Variable`, rule.Variable];
     for (const key of ['And', 'Or'])
-      for (const [i, r] of (rule[key] ?? []).entries()) {
+      for (const [i, r] of list(rule[key]).entries()) {
         const found = variable(r, `${at}.${key}[${i}]`);
         if (found) return found;
       }
-    return rule.Not ? variable(rule.Not, `${at}.Not`) : undefined;
+    return rule.Not ? variable(rule.Not as Json, `${at}.Not`) : undefined;
   };
-  for (const [i, rule] of (json.Choices ?? []).entries()) {
+  for (const [i, rule] of list(json.Choices).entries()) {
     const found = variable(rule, `Choices[${i}]`);
     if (found) return found;
   }
@@ -44,9 +49,11 @@ function jsonPathField(json: Record<string, any>): [string, unknown] | undefined
 }
 
 /** The states of a rendered state's branches and item processor, by name. */
-function nestedStates(json: Record<string, any>): [string, Record<string, any>][] {
-  const graphs = [...(json.Branches ?? []), json.ItemProcessor, json.Iterator].filter(Boolean);
-  return graphs.flatMap((g: any) => Object.entries<Record<string, any>>(g.States ?? {}));
+function nestedStates(json: Json): [string, Json][] {
+  const graphs = [...list(json.Branches), json.ItemProcessor as Json, json.Iterator as Json];
+  return graphs
+    .filter((g) => g !== undefined)
+    .flatMap((g) => Object.entries((g.States ?? {}) as Record<string, Json>));
 }
 
 /**
@@ -59,9 +66,9 @@ export function validateJsonataStates(start: sfn.State): void {
   const fix =
     "This context writes JSONata (the default). Write the state with its .jsonata() factory (sfn.Choice.jsonata, sfn.Pass.jsonata, sfn.Condition.jsonata('{% ... %}'), tasks.LambdaInvoke.jsonata, ...), or set queryLanguage: sfn.QueryLanguage.JSON_PATH on the context to keep JSONPath states.";
   for (const state of sfn.State.findReachableStates(start, { includeErrorHandlers: true })) {
-    let json: Record<string, any>;
+    let json: Json;
     try {
-      json = state.toStateJson(sfn.QueryLanguage.JSONATA) as Record<string, any>;
+      json = state.toStateJson(sfn.QueryLanguage.JSONATA) as Json;
     } catch (error) {
       if (!/ConflictingQueryLanguages|can not be 'JSONPath'/.test(String(error))) throw error;
       throw new ValidationError(state.node.path, 'queryLanguage', 'JSONPath', fix);
