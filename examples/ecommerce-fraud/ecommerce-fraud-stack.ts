@@ -151,19 +151,17 @@ export class EcommerceFraudStack extends Stack {
     fraud.on(orders.event('OrderPlaced'));
     fraud.on(customers.event('CustomerRegistered'));
     fraud.workflow(
-      fraud
-        .task('AssessRisk', { entry: entry('fraud-detection/assess-risk.ts') })
-        .next(
-          // The example's own state, written in the workflow's query language.
-          (jsonata ? sfn.Choice.jsonata : sfn.Choice.jsonPath)(this, 'Risky?')
-            .when(
-              jsonata
-                ? sfn.Condition.jsonata('{% $states.input.data.suspicious = true %}')
-                : sfn.Condition.booleanEquals('$.data.suspicious', true),
-              fraud.emit('PossibleFraud'),
-            )
-            .otherwise(fraud.emit('NoFraudDetected')),
-        ),
+      fraud.task('AssessRisk', { entry: entry('fraud-detection/assess-risk.ts') }).next(
+        // The example's own state, written in the workflow's query language.
+        (jsonata ? sfn.Choice.jsonata : sfn.Choice.jsonPath)(this, 'Risky?')
+          .when(
+            jsonata
+              ? sfn.Condition.jsonata('{% $states.input.data.suspicious = true %}')
+              : sfn.Condition.booleanEquals('$.data.suspicious', true),
+            fraud.emit('PossibleFraud'),
+          )
+          .otherwise(fraud.emit('NoFraudDetected')),
+      ),
     );
 
     // The events of a business refusal carry the workflow's data plus Error and Cause.
