@@ -34,6 +34,8 @@ const USER_STATES = [
 ];
 
 let runtime: LocalRuntime;
+/** Logical id of the function the JSONata task invokes: how the record names it. */
+let freightQuoteId: string;
 
 beforeAll(() => {
   const app = testApp({ bundle: true });
@@ -51,6 +53,9 @@ beforeAll(() => {
       fixtureHandler('freight-quote.ts'),
     ),
   });
+  freightQuoteId = stack.resolve(
+    stack.getLogicalId(freightQuote.node.defaultChild as lambda.CfnFunction),
+  ) as string;
 
   // Assign is evaluated on the state's input; the variables it sets are seen
   // by the states that follow as $orderTotal and $weightKg.
@@ -137,7 +142,7 @@ function userStatesEntered(execution: RecordedExecution): string[] {
 /** What the freight quote handler received, for one order. */
 function freightRequests(orderId: string): unknown[] {
   return runtime.record.invocations
-    .filter((i) => i.constructPath?.startsWith('Shop/Checkout/FreightQuote'))
+    .filter((i) => i.functionId === freightQuoteId)
     .map((i) => i.input)
     .filter((input) => (input as { orderId?: unknown } | undefined)?.orderId === orderId);
 }
