@@ -1,97 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import * as path from 'node:path';
-import { StateMachine } from 'aws-local-stepfunctions';
 import { Activity } from './activity';
 import { LocalStateMachineSpec } from './assembly';
 import { VirtualClock } from './clock';
-import {
-  ENTERED_TIME_PLACEHOLDER,
-  fillPlaceholder,
-  LOCAL_WAIT_RESOURCE,
-  LocalDefinition,
-  localDefinition,
-  TASK_TOKEN_PLACEHOLDER,
-} from './definition-transform';
+import { Execution, integrationKey, StateMachineEngine, TaskRequest } from './engine';
 import { ExecutionStatus, RecordedExecution, RunRecord } from './record';
 import { UnsupportedCallError } from './sdk-interceptor';
-
-// aws-local-stepfunctions calls Promise.withResolvers (Node 22) when it runs a task; Node 20 lacks it.
-if (typeof (Promise as unknown as { withResolvers?: unknown }).withResolvers !== 'function') {
-  (Promise as unknown as { withResolvers: () => unknown }).withResolvers = function withResolvers<
-    T,
-  >() {
-    let resolve!: (value: T) => void;
-    let reject!: (reason?: unknown) => void;
-    const promise = new Promise<T>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    return { promise, resolve, reject };
-  };
-}
-
-/**
- * aws-local-stepfunctions evaluates every JSONPath with jsonpath-plus called
- * without `new`, which returns scalar results by throwing and catching an
- * Error: a stack trace per path, most of a run's time. The same evaluation
- * without the throw gives the same results.
- */
-function speedUpJsonPath(): void {
-  const library = path.dirname(require.resolve('aws-local-stepfunctions'));
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const jsonpath = require(require.resolve('jsonpath-plus', { paths: [library] })) as {
-    JSONPath: any;
-  };
-  const original = jsonpath.JSONPath;
-  if (original.ensembleFast) return;
-  const fast = function (this: unknown, opts: any, ...rest: unknown[]) {
-    if (
-      new.target ||
-      rest.length > 0 ||
-      !opts ||
-      typeof opts !== 'object' ||
-      opts.autostart === false
-    ) {
-      return new.target ? new original(opts, ...rest) : original(opts, ...rest);
-    }
-    const simple = simplePath(opts.path);
-    if (simple) return walk(opts.json ?? null, simple);
-    const instance = new original({ ...opts, autostart: false });
-    return instance.evaluate({ path: opts.path, json: opts.json ?? null });
-  };
-  Object.assign(fast, original, { prototype: original.prototype, ensembleFast: true });
-  jsonpath.JSONPath = fast;
-}
-
-const SIMPLE_PATH = /^\$((\.[A-Za-z_$][\w$-]*)*)$/;
-const simplePaths = new Map<string, string[] | null>();
-
-/** The property names of a plain `$.a.b` path (the common case), or null for anything richer. */
-function simplePath(path: unknown): string[] | null {
-  if (typeof path !== 'string') return null;
-  let keys = simplePaths.get(path);
-  if (keys === undefined) {
-    const match = SIMPLE_PATH.exec(path);
-    keys = match ? match[1].split('.').slice(1) : null;
-    simplePaths.set(path, keys);
-  }
-  return keys;
-}
-
-/** jsonpath-plus's answer for a plain path: the value, or undefined when a step is missing. */
-function walk(json: unknown, keys: string[]): unknown {
-  let value = json;
-  for (const key of keys) {
-    if (
-      value === null ||
-      typeof value !== 'object' ||
-      !Object.prototype.hasOwnProperty.call(value, key)
-    )
-      return undefined;
-    value = (value as Record<string, unknown>)[key];
-  }
-  return value;
-}
 
 /** What the executor needs from the rest of the runtime. */
 export interface ExecutorServices {
@@ -102,19 +15,20 @@ export interface ExecutorServices {
     entries: unknown[],
     publishedBy: string,
   ): { FailedEntryCount: number; Entries: unknown[] };
+  /** Starts an execution of another state machine of the app (`states:startExecution`). */
+  startExecution(
+    stateMachineArn: string,
+    input: unknown,
+    name: string | undefined,
+    startedBy: string,
+  ): { execution: RecordedExecution; done: Promise<RecordedExecution> };
+  /** The generator of retry jitter, `States.MathRandom`, `$random()` and `$uuid()`. */
+  readonly random: () => number;
+  /** Serves a DynamoDB API call (`GetItem`, `PutItem`, ...) on one of the app's tables. */
+  dynamoDb(action: string, input: Record<string, unknown>): unknown;
   /** What runs and what waits: executions are registered there from start to terminal status. */
   readonly activity: Activity;
 }
-
-/** A task waiting for its token to be sent back. */
-export interface TokenWait {
-  readonly executionArn: string;
-  resolve(output: unknown): void;
-  reject(error: Error): void;
-  settled: boolean;
-}
-
-type LogEntry = { type: string; state?: { name: string; type: string }; Error?: string };
 
 /** An error with a Step Functions error name, so that Retry and Catch match it. */
 export function statesError(name: string, message: string): Error {
@@ -122,39 +36,51 @@ export function statesError(name: string, message: string): Error {
 }
 
 /**
- * Runs a bounded context's state machine with aws-local-stepfunctions,
- * serving every integration the library's constructs emit (`lambda:invoke`,
- * direct Lambda ARNs, `.waitForTaskToken`, `events:putEvents`) and failing
- * loudly on any other, naming the service and action.
+ * Runs a bounded context's state machine on the library's own engine
+ * (`lib/runtime/engine`), with every wait, retry interval, timeout and
+ * heartbeat on the runtime's virtual clock and native task tokens, and serves
+ * the integrations a workflow calls: `lambda:invoke` (and plain function
+ * ARNs), `events:putEvents`, `states:startExecution` (request-response,
+ * `.sync`, `.sync:2`), DynamoDB `getItem`/`putItem`/`updateItem`/`deleteItem`
+ * on the app's tables, SQS `sendMessage` and SNS `publish` (recorded), each
+ * with `.waitForTaskToken` too. Any other fails with `LocalRuntime.Unsupported`,
+ * naming the service and action.
+ *
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/integrate-optimized.html
  */
 export class StateMachineExecutor {
-  private readonly prepared: LocalDefinition;
-  private machine?: InstanceType<typeof StateMachine>;
-  private readonly tokens: Map<string, TokenWait>;
-  private readonly pending = new Set<TokenWait>();
-  private readonly running = new Map<RecordedExecution, () => void>();
-  /** Tasks running now, each released at once by {@link abandon}. */
-  private readonly tasksInFlight = new Set<{ reject: (error: Error) => void }>();
+  private readonly engine: StateMachineEngine;
+  /** Executions not yet ended, by ARN, with the engine's run of each. */
+  private readonly running = new Map<string, { record: RecordedExecution; run?: Execution }>();
   private disposed = false;
   /** Executions started with a name of the caller's, for StartExecution's idempotency. */
   private readonly names = new Map<string, { execution: RecordedExecution; inputText: string }>();
-  /** Each Task state: name, resource, whether its parameters read the state's entered time. */
-  private readonly taskSpecs: [string, string, boolean][];
+  private readonly label: string;
 
   constructor(
     public readonly spec: LocalStateMachineSpec,
     private readonly services: ExecutorServices,
-    tokens: Map<string, TokenWait>,
   ) {
-    // Only once a local run is set up: importing the library changes nothing.
-    speedUpJsonPath();
-    this.prepared = localDefinition(spec.definition);
-    this.tokens = tokens;
-    this.taskSpecs = [...this.prepared.tasks].map(([name, state]) => [
-      name,
-      String(state.Resource),
-      JSON.stringify(state.Parameters ?? {}).includes('$$.State.EnteredTime'),
-    ]);
+    this.label = spec.contextName ?? spec.logicalId;
+    const { activity } = services;
+    this.engine = new StateMachineEngine(spec.definition, {
+      clock: services.clock,
+      stateMachineArn: spec.arn,
+      random: services.random,
+      // The record keeps them (or, bounded, drops them once the flow is done).
+      keepTransitions: false,
+      onTransition: (run, transition) => {
+        const active = this.running.get(run.executionArn);
+        if (!active) return;
+        activity.moved();
+        active.record.transitions.push(transition);
+      },
+      onBlocked: (run) => activity.wait(run.executionArn),
+      // The execution's ARN first, so a token names what it resumes (and SendTask* can tell a
+      // token that timed out from one that never existed).
+      taskToken: (run, stateName) => `${run.executionArn}#${stateName}#${randomUUID()}`,
+      resources: { '*': (request) => this.task(request) },
+    });
   }
 
   /**
@@ -165,10 +91,19 @@ export class StateMachineExecutor {
    * when the input is the same, or fails with `ExecutionAlreadyExists`.
    */
   public start(input: unknown, startedBy: string, name?: string): RecordedExecution {
+    return this.begin(input, startedBy, name).execution;
+  }
+
+  /** As {@link start}, with a promise of the execution's end. */
+  public begin(
+    input: unknown,
+    startedBy: string,
+    name?: string,
+  ): { execution: RecordedExecution; done: Promise<RecordedExecution> } {
     const inputText = executionInput(input);
     if (name !== undefined) {
       const same = this.reusedName(name, inputText);
-      if (same) return same;
+      if (same) return { execution: same, done: this.ended(same) };
     }
     const executionName = name ?? randomUUID();
     const executionArn = `${this.spec.arn.replace(':stateMachine:', ':execution:')}:${executionName}`;
@@ -186,10 +121,24 @@ export class StateMachineExecutor {
     if (name !== undefined) this.names.set(name, { execution, inputText });
     this.services.record.allExecutions.push(execution);
     this.services.activity.started(execution);
-    this.run(execution, executionName).catch((error: Error) =>
-      this.finish(execution, 'FAILED', undefined, error.name, error.message),
-    );
-    return execution;
+    const active: { record: RecordedExecution; run?: Execution } = { record: execution };
+    this.running.set(executionArn, active);
+    // The engine gets the input as StartExecution does: a copy parsed from its JSON text.
+    const run = this.engine.start(JSON.parse(inputText), { name: executionName });
+    active.run = run;
+    const done = run.done.then((result) => {
+      this.finish(execution, result.status, result.output, result.error, result.cause);
+      return execution;
+    });
+    this.waiters.set(execution, done);
+    return { execution, done };
+  }
+
+  /** Promises of the end of running executions, for `.sync` callers. */
+  private readonly waiters = new WeakMap<RecordedExecution, Promise<RecordedExecution>>();
+
+  private ended(execution: RecordedExecution): Promise<RecordedExecution> {
+    return this.waiters.get(execution) ?? Promise.resolve(execution);
   }
 
   /**
@@ -219,63 +168,6 @@ export class StateMachineExecutor {
     );
   }
 
-  private async run(execution: RecordedExecution, name: string): Promise<void> {
-    // Validated by asl-validator in the library's tests; skipping it here saves ~0.4 s per machine.
-    this.machine ??= new StateMachine(this.prepared.definition as never, {
-      validationOptions: { noValidate: true },
-    });
-    const run = this.machine.run(execution.input as never, {
-      noThrowOnAbort: true,
-      context: {
-        Execution: {
-          Id: execution.executionArn,
-          Name: name,
-          Input: execution.input as never,
-          StartTime: execution.startedAt,
-        },
-        StateMachine: { Id: this.spec.arn, Name: this.spec.name },
-        Task: { Token: TASK_TOKEN_PLACEHOLDER },
-        State: { EnteredTime: ENTERED_TIME_PLACEHOLDER },
-      },
-      overrides: {
-        taskResourceLocalHandlers: this.taskHandlers(execution) as never,
-        retryIntervalOverrides: Object.fromEntries(this.prepared.retryable.map((n) => [n, 0])),
-      },
-    });
-    this.running.set(execution, run.abort);
-    const cancelTimeout =
-      this.prepared.timeoutSeconds === undefined
-        ? undefined
-        : this.services.clock.schedule(this.prepared.timeoutSeconds * 1000, () => {
-            this.finish(
-              execution,
-              'TIMED_OUT',
-              undefined,
-              'States.Timeout',
-              'the execution timed out',
-            );
-            run.abort();
-          });
-    const logs = this.collect(run.eventLogs as unknown as AsyncGenerator<LogEntry>, execution);
-    let outcome: { output?: unknown; error?: unknown };
-    try {
-      outcome = { output: await run.result };
-    } catch (error) {
-      outcome = { error };
-    }
-    cancelTimeout?.();
-    this.running.delete(execution);
-    // The log ends with the execution's own end, read within microtasks; an execution that
-    // failed before its first state (input the library cannot copy) never logs its end.
-    await Promise.race([logs, new Promise((resolve) => setImmediate(resolve))]);
-    if (outcome.error === undefined) {
-      this.finish(execution, 'SUCCEEDED', outcome.output);
-    } else {
-      const { Error: errorName, Cause } = failureOf(outcome.error);
-      this.finish(execution, 'FAILED', undefined, errorName, Cause);
-    }
-  }
-
   private finish(
     execution: RecordedExecution,
     status: ExecutionStatus,
@@ -284,7 +176,7 @@ export class StateMachineExecutor {
     cause?: string,
   ): void {
     // The one terminal transition: whatever ends an execution first (its end, its timeout,
-    // a terminal error, dispose) decides, and the runtime stops counting it exactly once.
+    // dispose) decides, and the runtime stops counting it exactly once.
     if (execution.status !== 'RUNNING') return;
     execution.status = status;
     execution.output = output;
@@ -292,279 +184,169 @@ export class StateMachineExecutor {
     execution.cause = cause;
     execution.stoppedAt = this.services.clock.iso();
     execution.stopOrder = this.services.record.nextOrder();
+    this.running.delete(execution.executionArn);
     this.services.activity.stopped(execution.executionArn);
-    // Its tokens no longer resume anything (SendTaskSuccess answers TaskTimedOut); a task
-    // still waiting is released by abandon() or its own timeout, which clears its timers.
-    for (const [token, wait] of this.tokens) {
-      if (wait.executionArn === execution.executionArn) this.tokens.delete(token);
-    }
   }
 
-  private async collect(
-    logs: AsyncGenerator<LogEntry>,
-    execution: RecordedExecution,
-  ): Promise<void> {
-    const kinds: Record<string, 'entered' | 'exited' | 'failed' | 'retried' | 'caught'> = {
-      StateEntered: 'entered',
-      StateExited: 'exited',
-      StateFailed: 'failed',
-      StateRetried: 'retried',
-      StateCaught: 'caught',
-    };
-    for await (const log of logs) {
-      const kind = kinds[log.type];
-      if (!kind || !log.state) continue;
-      this.services.activity.moved();
-      execution.transitions.push({
-        state: log.state.name,
-        type:
-          this.prepared.tasks.get(log.state.name)?.Resource === LOCAL_WAIT_RESOURCE
-            ? 'Wait'
-            : log.state.type,
-        at: this.services.clock.iso(),
-        event: kind,
-        error: kind === 'failed' ? String(log.Error) : undefined,
-      });
-    }
+  /** Whether a task of this state machine waits on `token`. */
+  public hasToken(token: string): boolean {
+    return this.engine.hasToken(token);
   }
 
-  private taskHandlers(
-    execution: RecordedExecution,
-  ): Record<string, (input: unknown) => Promise<unknown>> {
-    const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
-    for (const [name, resource, usesTime] of this.taskSpecs) {
-      handlers[name] = (raw) => {
-        if (this.disposed) return Promise.reject(disposedError());
-        // Every task in flight can be released by abandon(): aws-local-stepfunctions keeps a
-        // real timer per running task, which would keep the process alive.
-        return new Promise((resolve, reject) => {
-          const task = { reject };
-          this.tasksInFlight.add(task);
-          // An execution that has ended runs no more tasks: this one waits for dispose.
-          if (execution.status !== 'RUNNING') return;
-          const input = usesTime
-            ? fillPlaceholder(raw, ENTERED_TIME_PLACEHOLDER, this.services.clock.iso())
-            : raw;
-          this.checkedTask(execution, name, resource, input).then(
-            (result) => {
-              this.tasksInFlight.delete(task);
-              resolve(result);
-            },
-            (error: Error) => {
-              this.tasksInFlight.delete(task);
-              reject(error);
-            },
-          );
-        });
-      };
-    }
-    return handlers;
+  /** SendTaskSuccess: the task waiting on `token` ends with `output`. */
+  public sendTaskSuccess(token: string, output: unknown): void {
+    this.engine.sendTaskSuccess(token, output);
   }
 
-  /** The task, with its input and result held to Step Functions' payload quota. */
-  private async checkedTask(
-    execution: RecordedExecution,
-    stateName: string,
-    resource: string,
-    input: unknown,
-  ): Promise<unknown> {
-    const inputTooLarge = this.dataLimit(execution, stateName, 'input', input);
-    if (inputTooLarge) return inputTooLarge;
-    const result = await this.runTask(execution, stateName, resource, input);
-    return this.dataLimit(execution, stateName, 'output', result) ?? result;
+  /** SendTaskFailure: the task waiting on `token` fails with `error` and `cause`. */
+  public sendTaskFailure(token: string, error: string, cause: string): void {
+    this.engine.sendTaskFailure(token, error, cause);
   }
 
-  private async runTask(
-    execution: RecordedExecution,
-    stateName: string,
-    resource: string,
-    input: any,
-  ): Promise<unknown> {
-    const cause = `${this.spec.contextName ?? this.spec.logicalId}/${stateName}`;
-    if (/^arn:aws:lambda:[^:]*:[^:]*:function:/.test(resource)) {
-      return this.services.invokeFunction(resource, input, cause);
-    }
-    const integration = resource.replace(/^arn:aws:states:::/, '');
+  /** SendTaskHeartbeat: the task waiting on `token` is alive; its HeartbeatSeconds start again. */
+  public sendTaskHeartbeat(token: string): void {
+    this.engine.sendTaskHeartbeat(token);
+  }
+
+  /** Runs one Task state's work: the integration its Resource names. */
+  private async task(request: TaskRequest): Promise<unknown> {
+    if (this.disposed) throw disposedError();
+    const { resource, stateName } = request;
+    const input = (request.input ?? {}) as Record<string, any>;
+    const cause = `${this.label}/${stateName}`;
+    const integration = integrationKey(resource);
+    const sync = /\.sync(:2)?$/.exec(resource)?.[0];
+    if (sync && integration !== 'states:startExecution')
+      throw this.unsupported(resource, stateName);
     switch (integration) {
       case 'lambda:invoke':
+        // A plain function ARN returns the function's result; the optimized integration
+        // returns the Invoke response, the result in Payload.
+        // @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-lambda.html
+        if (!resource.startsWith('arn:aws:states:'))
+          return this.services.invokeFunction(resource, request.input, cause);
         return {
           StatusCode: 200,
           ExecutedVersion: '$LATEST',
           Payload: await this.services.invokeFunction(input.FunctionName, input.Payload, cause),
         };
-      case 'lambda:invoke.waitForTaskToken':
-        return this.waitForToken(execution, stateName, input);
-      case 'events:putEvents':
-        return this.putEvents(input.Entries ?? [], cause);
-      case 'ensemble-local:wait':
-        return this.sleep(execution, input);
+      case 'events:putEvents': {
+        const result = this.services.putEvents(input.Entries ?? [], cause);
+        if (result.FailedEntryCount > 0)
+          throw statesError('EventBridge.FailedEntry', JSON.stringify(result.Entries));
+        return result;
+      }
+      case 'states:startExecution':
+        return this.startChild(request, input, sync, cause);
+      case 'dynamodb:getItem':
+      case 'dynamodb:putItem':
+      case 'dynamodb:updateItem':
+      case 'dynamodb:deleteItem':
+      case 'aws-sdk:dynamodb:getItem':
+      case 'aws-sdk:dynamodb:putItem':
+      case 'aws-sdk:dynamodb:updateItem':
+      case 'aws-sdk:dynamodb:deleteItem': {
+        const action = integration.split(':').pop()!;
+        return this.services.dynamoDb(action[0].toUpperCase() + action.slice(1), input);
+      }
+      case 'sqs:sendMessage':
+      case 'aws-sdk:sqs:sendMessage':
+        return this.message('sqs', input.QueueUrl, input.MessageBody, cause);
+      case 'sns:publish':
+      case 'aws-sdk:sns:publish':
+        return this.message('sns', input.TopicArn ?? input.TargetArn, input.Message, cause);
       default:
-        throw new UnsupportedCallError(
-          `${integration.replace(':', '.')} (state '${stateName}' of ${cause.split('/')[0]})`,
-        );
+        throw this.unsupported(resource, stateName);
     }
   }
 
   /**
-   * Fail the execution with `States.DataLimitExceeded` when a task's input (after
-   * `Parameters`) or its result is over Step Functions' payload quota, as AWS does.
-   *
-   * The error is terminal: `States.ALL` does not catch it, so the execution
-   * fails at once unless the state names `States.DataLimitExceeded` itself.
-   * @see https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html
-   * @see https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html
+   * `states:startExecution`: request-response returns StartExecution's answer;
+   * `.sync` and `.sync:2` wait for the child and return DescribeExecution's
+   * (its output a JSON string, or with `:2` the JSON itself), and fail with
+   * `States.TaskFailed` when the child does not succeed.
+   * @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-stepfunctions.html
+   * @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-to-resource.html#connect-sync
    */
-  private dataLimit(
-    execution: RecordedExecution,
-    stateName: string,
-    what: 'input' | 'output',
-    payload: unknown,
-  ): Promise<never> | undefined {
-    const bytes = payloadBytes(payload);
-    if (bytes <= MAX_PAYLOAD_BYTES) return undefined;
-    const error = statesError(
-      'States.DataLimitExceeded',
-      what === 'output'
-        ? `The state/task '${stateName}' returned a result with a size exceeding the maximum number of bytes service limit (${bytes} bytes, at most ${MAX_PAYLOAD_BYTES}).`
-        : `The state/task '${stateName}' has an input after Parameters with a size exceeding the maximum number of bytes service limit (${bytes} bytes, at most ${MAX_PAYLOAD_BYTES}).`,
-    );
-    const state = this.prepared.tasks.get(stateName) as
-      { Catch?: { ErrorEquals?: string[] }[]; Retry?: { ErrorEquals?: string[] }[] } | undefined;
-    const named = [...(state?.Catch ?? []), ...(state?.Retry ?? [])].some((c) =>
-      c.ErrorEquals?.includes(error.name),
-    );
-    if (named) return Promise.reject(error);
-    this.finish(execution, 'FAILED', undefined, error.name, error.message);
-    this.running.get(execution)?.();
-    // The execution is over: this state does not complete (until dispose), so no Catch runs.
-    return new Promise<never>(() => undefined);
-  }
-
-  private putEvents(entries: unknown[], cause: string): unknown {
-    const result = this.services.putEvents(entries, cause);
-    if (result.FailedEntryCount > 0)
-      throw statesError('EventBridge.FailedEntry', JSON.stringify(result.Entries));
-    return result;
-  }
-
-  private waitForToken(
-    execution: RecordedExecution,
-    stateName: string,
-    input: unknown,
+  private async startChild(
+    request: TaskRequest,
+    input: Record<string, any>,
+    sync: string | undefined,
+    cause: string,
   ): Promise<unknown> {
-    const token = `${execution.executionArn}#${stateName}#${randomUUID()}`;
-    const filled = fillPlaceholder(input, TASK_TOKEN_PLACEHOLDER, token) as {
-      Payload?: unknown;
-      FunctionName?: string;
-    };
-    return new Promise((resolve, reject) => {
-      const release = this.services.activity.work();
-      const resumeExecution = this.services.activity.wait(execution.executionArn);
-      const timeout = this.prepared.taskTimeouts.get(stateName);
-      const wait: TokenWait = {
-        executionArn: execution.executionArn,
-        settled: false,
-        resolve: (output) => finish(() => resolve(output)),
-        reject: (error) => finish(() => reject(error)),
-      };
-      const cancel =
-        timeout === undefined
+    const childInput =
+      typeof input.Input === 'string' ? parseChildInput(input.Input) : (input.Input ?? {});
+    const { execution, done } = this.services.startExecution(
+      String(input.StateMachineArn),
+      childInput,
+      input.Name,
+      cause,
+    );
+    const started = { ExecutionArn: execution.executionArn, StartDate: execution.startedAt };
+    if (!sync) return started;
+    // The parent waits on the child, which runs on its own: a blocked parent, not a busy one.
+    const resume = this.services.activity.wait(request.executionArn);
+    const child = await done.finally(resume);
+    const described = {
+      ...started,
+      StateMachineArn: String(input.StateMachineArn),
+      Name: execution.executionArn.split(':').pop(),
+      Status: child.status,
+      StopDate: child.stoppedAt,
+      Input: sync === '.sync:2' ? childInput : JSON.stringify(childInput),
+      Output:
+        child.output === undefined
           ? undefined
-          : this.services.clock.schedule(timeout * 1000, () =>
-              wait.reject(statesError('States.Timeout', `no answer within ${timeout} s`)),
-            );
-      const finish = (settle: () => void) => {
-        if (wait.settled) return;
-        wait.settled = true;
-        this.tokens.delete(token);
-        this.pending.delete(wait);
-        cancel?.();
-        resumeExecution();
-        settle();
-      };
-      this.tokens.set(token, wait);
-      this.pending.add(wait);
-      // The waiting itself does not keep the runtime busy: only the registering call does.
-      this.services
-        .invokeFunction(
-          filled.FunctionName!,
-          filled.Payload,
-          `${execution.contextName ?? execution.stateMachine}/${stateName}`,
-        )
-        .catch((error: Error) => wait.reject(error))
-        .finally(release);
-    });
+          : sync === '.sync:2'
+            ? child.output
+            : JSON.stringify(child.output),
+      ...(child.error === undefined ? {} : { Error: child.error, Cause: child.cause }),
+    };
+    if (child.status !== 'SUCCEEDED')
+      throw statesError('States.TaskFailed', JSON.stringify(described));
+    return described;
   }
 
-  private sleep(
-    execution: RecordedExecution,
-    input: { seconds?: number; timestamp?: string },
-  ): Promise<unknown> {
-    const ms =
-      input.timestamp !== undefined
-        ? Date.parse(input.timestamp) - this.services.clock.now()
-        : (input.seconds ?? 0) * 1000;
-    return new Promise((resolve, reject) => {
-      const resumeExecution = this.services.activity.wait(execution.executionArn);
-      const sleeper = {
-        resolve: () => finish(() => resolve({})),
-        reject: (error: Error) => finish(() => reject(error)),
-        settled: false,
-        executionArn: '',
-      };
-      const cancel = this.services.clock.schedule(ms, () => sleeper.resolve());
-      const finish = (settle: () => void) => {
-        if (sleeper.settled) return;
-        sleeper.settled = true;
-        this.pending.delete(sleeper);
-        cancel();
-        resumeExecution();
-        settle();
-      };
-      this.pending.add(sleeper);
+  /** SQS SendMessage or SNS Publish: recorded, as nothing of the app consumes them locally. */
+  private message(service: 'sqs' | 'sns', target: unknown, body: unknown, sentBy: string): unknown {
+    const messageId = randomUUID();
+    this.services.record.messages.push({
+      order: this.services.record.nextOrder(),
+      at: this.services.clock.iso(),
+      service,
+      target: String(target),
+      body,
+      sentBy,
+      messageId,
     });
+    return { MessageId: messageId };
+  }
+
+  private unsupported(resource: string, stateName: string): Error {
+    const integration = integrationKey(resource).replace(/^aws-sdk:/, '');
+    const [service, action] = integration.split(':');
+    const pattern = /\.(sync(:2)?|waitForTaskToken)$/.exec(resource)?.[0] ?? '';
+    return new UnsupportedCallError(
+      `${service}.${action ?? '?'}${pattern} (state '${stateName}' of ${this.label})`,
+    );
   }
 
   /**
-   * Abort every running execution (status ABORTED, as StopExecution would),
-   * then release the tasks still waiting so that nothing is left pending. The
-   * executions stop after their current state: no Catch path runs.
+   * Abort every running execution (status ABORTED, as StopExecution would):
+   * their waits, timers and tasks in flight end at once, and no Catch path runs.
    */
   public abandon(): void {
     this.disposed = true;
-    for (const [execution, abort] of this.running) {
-      this.finish(
-        execution,
-        'ABORTED',
-        undefined,
-        'States.Aborted',
-        'the local runtime was disposed',
-      );
-      abort();
+    for (const { record, run } of [...this.running.values()]) {
+      this.finish(record, 'ABORTED', undefined, 'States.Aborted', 'the local runtime was disposed');
+      run?.stop('States.Aborted', 'the local runtime was disposed');
     }
     this.running.clear();
-    for (const wait of [...this.pending]) wait.reject(disposedError());
-    for (const task of [...this.tasksInFlight]) task.reject(disposedError());
-    this.tasksInFlight.clear();
   }
 }
 
-/**
- * Step Functions' quota on the input or output of a task, state or execution:
- * 256 KiB as a UTF-8 encoded string.
- * @see https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html
- */
-export const MAX_PAYLOAD_BYTES = 262_144;
-
 /** Days after an execution closes before its name can start another execution. */
 const NAME_REUSE_DAYS = 90;
-
-/** The payload's size as Step Functions counts it: its JSON text in UTF-8. */
-function payloadBytes(payload: unknown): number {
-  const text = JSON.stringify(payload) ?? '';
-  // Three bytes per UTF-16 unit at most: most payloads are far below the quota.
-  return text.length * 3 <= MAX_PAYLOAD_BYTES ? text.length : Buffer.byteLength(text, 'utf8');
-}
 
 /**
  * The input as StartExecution receives it, JSON text, or `InvalidExecutionInput`
@@ -582,24 +364,18 @@ function executionInput(input: unknown): string {
   }
 }
 
-function disposedError(): Error {
-  return statesError('LocalRuntime.Disposed', 'the local runtime was disposed');
+/** A child execution's `Input` given as text: it must be JSON, as StartExecution requires. */
+function parseChildInput(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw statesError(
+      'StepFunctions.InvalidExecutionInputException',
+      `Invalid State Machine Execution Input: '${(error as Error).message}'`,
+    );
+  }
 }
 
-function failureOf(error: unknown): { Error: string; Cause?: string } {
-  const e = error as {
-    name?: string;
-    message?: string;
-    cause?: unknown;
-    Error?: string;
-    Cause?: string;
-  };
-  const inner = (e.cause ?? {}) as {
-    name?: string;
-    message?: string;
-    errorOutput?: { Error?: string; Cause?: string };
-  };
-  if (inner.errorOutput?.Error)
-    return { Error: inner.errorOutput.Error, Cause: inner.errorOutput.Cause };
-  return { Error: inner.name ?? e.name ?? 'Error', Cause: inner.message ?? e.message };
+function disposedError(): Error {
+  return statesError('LocalRuntime.Disposed', 'the local runtime was disposed');
 }

@@ -30,7 +30,7 @@ interface ActiveFault extends FaultSpec {
  */
 export class FaultInjector {
   private readonly faults = new Map<string, ActiveFault[]>();
-  private seed: number;
+  private readonly random: () => number;
 
   /**
    * @param known the names of the app's handlers: a fault on any other name
@@ -41,7 +41,7 @@ export class FaultInjector {
     seed = 42,
     private readonly known?: { readonly targets: Set<string>; readonly tasks: string[] },
   ) {
-    this.seed = seed;
+    this.random = seededRandom(seed);
   }
 
   /** Make the handler known as `target` fail as `spec` says. */
@@ -77,13 +77,16 @@ export class FaultInjector {
       }
     }
   }
+}
 
-  // mulberry32: small, fast and repeatable.
-  private random(): number {
-    this.seed = (this.seed + 0x6d2b79f5) | 0;
-    let t = this.seed;
+/** A repeatable generator of numbers in [0, 1) (mulberry32: small and fast). */
+export function seededRandom(seed: number): () => number {
+  let state = seed | 0;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = state;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
+  };
 }

@@ -6,8 +6,8 @@ import { VirtualClock } from './clock';
 import { LocalDynamoDbTable } from './dynamodb-table';
 import { contractChecker, ContractMode, LocalContractViolation } from './contract-check';
 import { EventRouter, PutEventsEntry } from './event-router';
-import { StateMachineExecutor, statesError, TokenWait } from './executor';
-import { FaultInjector, FaultSpec } from './faults';
+import { StateMachineExecutor, statesError } from './executor';
+import { FaultInjector, FaultSpec, seededRandom } from './faults';
 import { currentInvocation, LambdaHost } from './lambda-host';
 import { AppNames, appNames, suggestion } from './names';
 import { RecordedExecution, RecordOption, RunRecord } from './record';
@@ -24,7 +24,12 @@ export interface LocalRuntimeOptions {
   readonly startTime?: Date;
   /** Print the handlers' log lines as they are written. @default false - logs are kept in the record only */
   readonly echoLogs?: boolean;
-  /** Seed of the fault injector's random generator. @default 42 */
+  /**
+   * Seed of the runtime's random generators: fault injection's probabilities,
+   * and the workflows' retry jitter (`JitterStrategy: FULL`), `States.MathRandom`,
+   * `$random()` and `$uuid()`, so that a run repeats.
+   * @default 42
+   */
   readonly seed?: number;
   /**
    * How much the record keeps. `'summary'` bounds the memory of long
@@ -92,7 +97,6 @@ export class LocalRuntime {
   private readonly router: EventRouter;
   private readonly executors = new Map<string, StateMachineExecutor>();
   private readonly tables = new Map<string, LocalDynamoDbTable>();
-  private readonly tokens = new Map<string, TokenWait>();
   private readonly hooks: ReturnType<typeof activate>;
   private readonly activity = new Activity();
   private readonly stallMs: number;
@@ -145,10 +149,15 @@ export class LocalRuntime {
       putEvents: (entries: unknown[], by: string) =>
         this.router.put(entries as PutEventsEntry[], by),
       activity: this.activity,
+      startExecution: (arn: string, input: unknown, name: string | undefined, by: string) =>
+        this.executor(arn).begin(input, by, name),
+      random: seededRandom((options.seed ?? 42) + 1),
+      dynamoDb: (action: string, input: Record<string, unknown>) =>
+        this.table(String(input.TableName)).handle(action, input),
     };
     const contexts = new Map<string, number>();
     for (const machine of app.stateMachines) {
-      const executor = new StateMachineExecutor(machine, services, this.tokens);
+      const executor = new StateMachineExecutor(machine, services);
       this.executors.set(machine.arn, executor);
       this.executors.set(`${machine.stackName}/${machine.logicalId}`, executor);
       if (machine.contextName) {
@@ -317,13 +326,15 @@ export class LocalRuntime {
         this.warnUndeclared(input.Entries ?? [], by);
         return this.router.put(input.Entries ?? [], by);
       case 'SFN.SendTaskSuccess':
-        return this.sendTask(input.taskToken, (w) => w.resolve(JSON.parse(input.output)));
+        return this.sendTask(input.taskToken, (e, token) =>
+          e.sendTaskSuccess(token, JSON.parse(input.output)),
+        );
       case 'SFN.SendTaskFailure':
-        return this.sendTask(input.taskToken, (w) =>
-          w.reject(statesError(input.error ?? 'TaskFailed', input.cause ?? '')),
+        return this.sendTask(input.taskToken, (e, token) =>
+          e.sendTaskFailure(token, input.error ?? 'TaskFailed', input.cause ?? ''),
         );
       case 'SFN.SendTaskHeartbeat':
-        return this.sendTask(input.taskToken, () => undefined);
+        return this.sendTask(input.taskToken, (e, token) => e.sendTaskHeartbeat(token));
       case 'SFN.StartExecution': {
         const execution = this.executor(input.stateMachineArn).start(
           parseExecutionInput(input.input),
@@ -339,15 +350,25 @@ export class LocalRuntime {
     }
   }
 
-  private sendTask(token: string, apply: (wait: TokenWait) => void): Record<string, never> {
-    const wait = this.tokens.get(token);
-    if (!wait) {
+  /**
+   * SendTaskSuccess, SendTaskFailure or SendTaskHeartbeat on the state machine
+   * whose task waits on `token`; `TaskTimedOut` for a token that no longer
+   * resumes anything (its task timed out, ended or its execution stopped),
+   * `InvalidToken` for one the runtime never issued.
+   * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_SendTaskSuccess.html
+   */
+  private sendTask(
+    token: string,
+    apply: (executor: StateMachineExecutor, token: string) => void,
+  ): Record<string, never> {
+    const executor = [...new Set(this.executors.values())].find((e) => e.hasToken(token));
+    if (!executor) {
       throw statesError(
         token?.includes('#') ? 'TaskTimedOut' : 'InvalidToken',
         'the task token is not waited on (timed out, finished or unknown)',
       );
     }
-    apply(wait);
+    apply(executor, token);
     return {};
   }
 

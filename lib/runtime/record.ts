@@ -75,6 +75,19 @@ export interface DeadLetter {
   readonly at: string;
 }
 
+/** A message a workflow sent with SQS `sendMessage` or SNS `publish`. */
+export interface RecordedMessage {
+  readonly order: number;
+  readonly at: string;
+  readonly service: 'sqs' | 'sns';
+  /** The queue URL or topic ARN. */
+  readonly target: string;
+  readonly body: unknown;
+  /** The state that sent it (`orders/Notify`). */
+  readonly sentBy: string;
+  readonly messageId: string;
+}
+
 /** Something in a run that is allowed but probably a mistake, such as an event its context does not declare. */
 export interface RecordedWarning {
   readonly order: number;
@@ -93,6 +106,8 @@ export class RunRecord {
   public readonly allExecutions: RecordedExecution[] = [];
   public readonly invocations: RecordedInvocation[] = [];
   public readonly deadLetters: DeadLetter[] = [];
+  /** Messages workflows sent to SQS queues and SNS topics. */
+  public readonly messages: RecordedMessage[] = [];
   /** Warnings of the run, such as an event put with a detail-type its context does not declare. */
   public readonly warnings: RecordedWarning[] = [];
   /**

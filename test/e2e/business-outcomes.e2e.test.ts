@@ -133,7 +133,8 @@ describe('a lending saga, end to end', () => {
       times: 1,
     });
     const loan = lend('loan-outage');
-    await runtime.settle();
+    // Two retries on the virtual clock: at most 1 s, then 2 s (full jitter).
+    await runtime.advance(Duration.seconds(3));
 
     expect(loan).toMatchObject({ status: 'FAILED', error: 'Error' });
     expect(

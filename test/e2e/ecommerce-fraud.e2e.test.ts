@@ -370,6 +370,9 @@ describe('e-commerce with fraud detection, end to end', () => {
     runtime.injectFault('ChargePayment', { error: 'Lambda.TooManyRequestsException', times: 3 });
     const orders = placeOrder('throttled-1');
     await runtime.settle();
+    // Three retries on the virtual clock: at most 1 s, 2 s and 4 s (full jitter).
+    expect(orders.status).toBe('RUNNING');
+    await runtime.advance(Duration.seconds(7));
 
     expect(orders.status).toBe('SUCCEEDED');
     expect(invocationsOf('ChargePayment').map((i) => i.error?.name)).toEqual([

@@ -395,6 +395,10 @@ describe('food delivery, end to end', () => {
       runtime.injectFault('PlaceOrder', { error: 'Lambda.ServiceException', times: 2 });
       const orders = placeOrder('flaky-1', 'luigis-pizza');
       await runtime.settle();
+      // The retries wait on the virtual clock: 1 s, then 2 s (BackoffRate 2), each with full
+      // jitter (a random delay up to that), as Step Functions schedules them.
+      expect(orders.status).toBe('RUNNING');
+      await runtime.advance(Duration.seconds(3));
 
       expect(orders.status).toBe('SUCCEEDED');
       expect(runtime.record.events('OrderCompleted', 'flaky-1')).toHaveLength(1);
@@ -404,6 +408,10 @@ describe('food delivery, end to end', () => {
         'Lambda.ServiceException',
         undefined,
       ]);
+      const [first, second, third] = placeOrders.map((i) => Date.parse(i.at));
+      expect(second - first).toBeLessThanOrEqual(1000);
+      expect(third - second).toBeLessThanOrEqual(2000);
+      expect(third - first).toBeGreaterThan(0);
       expect(
         orders.transitions.filter((t) => t.state === 'PlaceOrder' && t.event === 'retried'),
       ).toHaveLength(2);

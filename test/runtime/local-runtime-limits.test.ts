@@ -119,6 +119,10 @@ describe('LocalRuntime never hangs', () => {
       data: { orderId: 'deep-1', deep: nested(2500) },
     });
     await within(5000, runtime.settle());
+    // EventBridge refuses the event; the publish is retried on the virtual clock (1 s, 2 s,
+    // 4 s at most, full jitter), then the execution fails.
+    expect(execution.status).toBe('RUNNING');
+    await within(5000, runtime.advance(Duration.seconds(7)));
     expect(execution.status).toBe('FAILED');
   }, 10_000);
 

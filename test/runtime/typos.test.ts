@@ -1,3 +1,4 @@
+import { Duration } from 'aws-cdk-lib';
 import { FoodDeliveryStack } from '../../examples/food-delivery/food-delivery-stack';
 import { LocalRuntime } from '../../lib/runtime';
 import { testApp } from '../helpers';
@@ -75,7 +76,8 @@ describe('injectFault', () => {
     runtime.injectFault(placeOrder.logicalId, { error: 'Lambda.ServiceException', times: 1 });
 
     runtime.startExecution('orders', order('fault-1'));
-    await runtime.settle();
+    // Each retry waits up to 1 s (full jitter) on the virtual clock.
+    await runtime.advance(Duration.seconds(2));
 
     const failed = runtime.record.invocations.filter((i) => i.error);
     // Both are retried (Lambda.ServiceException), so the order still completes.

@@ -78,13 +78,26 @@ export function errorMatches(errorEquals: readonly string[], error: string): boo
 /** An error thrown by a task handler, as its error name and cause. */
 export function asStatesError(thrown: unknown): StatesError {
   if (thrown instanceof StatesError) return thrown;
-  if (thrown instanceof Error) {
-    const named = thrown as Error & { error?: unknown; cause?: unknown };
-    const error = typeof named.error === 'string' ? named.error : thrown.name || 'Error';
-    const cause = typeof named.cause === 'string' ? named.cause : thrown.message;
+  // Duck-typed, not `instanceof Error`: a handler's error may come from another realm
+  // (a bundle loaded outside a test sandbox), and is an Error all the same.
+  if (isErrorLike(thrown)) {
+    const named = thrown as { name?: unknown; message?: unknown; error?: unknown; cause?: unknown };
+    const error =
+      typeof named.error === 'string'
+        ? named.error
+        : typeof named.name === 'string' && named.name
+          ? named.name
+          : 'Error';
+    const cause = typeof named.cause === 'string' ? named.cause : String(named.message ?? '');
     return new StatesError(error, cause);
   }
   return new StatesError('Error', typeof thrown === 'string' ? thrown : JSON.stringify(thrown));
+}
+
+function isErrorLike(value: unknown): boolean {
+  if (value instanceof Error) return true;
+  if (value === null || typeof value !== 'object') return false;
+  return Object.prototype.toString.call(value) === '[object Error]';
 }
 
 /** The largest payload of a state or execution, in bytes. */
@@ -92,20 +105,32 @@ export const PAYLOAD_LIMIT_BYTES = 256 * 1024;
 
 /**
  * Fails with States.DataLimitExceeded when `value` serialises above 256 KiB:
- * a state's input and output are at most 262,144 bytes of UTF-8.
+ * a state's input and output are at most 262,144 bytes of UTF-8. `what` says
+ * what broke the limit, in the words Step Functions uses for a task's result
+ * ("The state/task 'X' returned a result with a size exceeding the maximum
+ * number of bytes service limit.").
  *
- * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_StateEnteredEventDetails.html
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html
  */
-export function checkPayloadSize(value: unknown, what: string): void {
+export function checkPayloadSize(
+  value: unknown,
+  stateName: string,
+  what: 'input' | 'result' | 'output',
+): void {
   if (value === undefined) return;
   const text = JSON.stringify(value);
   // A UTF-8 character takes at most 3 bytes per UTF-16 unit: measure bytes only when it matters.
   if (text.length * 3 <= PAYLOAD_LIMIT_BYTES) return;
   const bytes = Buffer.byteLength(text, 'utf8');
-  if (bytes > PAYLOAD_LIMIT_BYTES)
-    throw new StatesError(
-      StatesErrors.DATA_LIMIT_EXCEEDED,
-      `The ${what} has ${bytes} bytes, more than the limit of ${PAYLOAD_LIMIT_BYTES} bytes (256 KiB). Pass a reference (an S3 key) instead of the data.`,
-    );
+  if (bytes <= PAYLOAD_LIMIT_BYTES) return;
+  const subject = {
+    input: `has an input after Parameters or Arguments`,
+    result: `returned a result`,
+    output: `has an output`,
+  }[what];
+  throw new StatesError(
+    StatesErrors.DATA_LIMIT_EXCEEDED,
+    `The state/task '${stateName}' ${subject} with a size exceeding the maximum number of bytes service limit (${bytes} bytes, at most ${PAYLOAD_LIMIT_BYTES}). Pass a reference (an S3 key) instead of the data.`,
+  );
 }

@@ -80,7 +80,7 @@ async function runState(
     const ctx = stateContext(name, state, frame, language, retryCount, enteredTime);
     try {
       const outcome = await STATE_TYPES[state.Type](state, input, ctx);
-      checkPayloadSize(outcome.output, `output of the state '${name}'`);
+      checkPayloadSize(outcome.output, name, 'output');
       record('exited');
       return outcome;
     } catch (thrown) {
@@ -90,7 +90,7 @@ async function runState(
       const delay = retryDelay(state.Retry, counters, error, run.random);
       if (delay !== undefined) {
         record('retried', error.error);
-        await frame.scope.sleep(run.clock, delay);
+        await run.blockedOn(frame.scope.sleep(run.clock, delay));
         continue;
       }
       const catcher = findCatcher(state.Catch, error);

@@ -43,6 +43,25 @@ export interface StateMachineEngineOptions {
   readonly roleArn?: string;
   /** Called on every transition of every execution, as it happens. */
   readonly onTransition?: (execution: Execution, transition: EngineTransition) => void;
+  /**
+   * Keep every transition in {@link Execution.transitions}. A caller that
+   * records them itself through `onTransition` can save the memory.
+   * @default true
+   */
+  readonly keepTransitions?: boolean;
+  /**
+   * Called when an execution starts waiting on the clock (a Wait state, a retry
+   * interval) or on a task token; the function it returns is called when the
+   * wait ends. A driver uses it to tell a blocked execution from a running one.
+   * @default - none
+   */
+  readonly onBlocked?: (execution: Execution) => () => void;
+  /**
+   * The task token of a `.waitForTaskToken` task. Tokens must be unique among
+   * the tokens pending on this engine.
+   * @default - `<execution name>.token-<n>`
+   */
+  readonly taskToken?: (execution: Execution, stateName: string) => string;
 }
 
 /** Options of one execution. */
@@ -128,6 +147,11 @@ export class StateMachineEngine {
     this.token(token).heartbeats.forEach((beat) => beat());
   }
 
+  /** Whether a task waits on `token`. */
+  public hasToken(token: string): boolean {
+    return this.tokens.has(token);
+  }
+
   /** Tokens issued and not yet settled. */
   public get pendingTokens(): string[] {
     return [...this.tokens.keys()];
@@ -148,6 +172,8 @@ export class StateMachineEngine {
     const { options } = this;
     const stateMachineArn =
       options.stateMachineArn ?? 'arn:aws:states:us-east-1:123456789012:stateMachine:local';
+    const keep = options.keepTransitions ?? true;
+    const onBlocked = options.onBlocked;
     return {
       clock: options.clock,
       random: options.random ?? Math.random,
@@ -160,11 +186,22 @@ export class StateMachineEngine {
       roleArn: options.roleArn ?? 'arn:aws:iam::123456789012:role/local',
       record: (t) => {
         this.activityCount++;
-        execution.transitions.push(t);
+        if (keep) execution.transitions.push(t);
         options.onTransition?.(execution, t);
       },
       handlerFor: (resource, stateName) => handlerFor(options, resource, stateName),
-      issueToken: (scope) => this.issueToken(execution.name, scope),
+      issueToken: (scope, stateName) =>
+        this.issueToken(
+          options.taskToken?.(execution, stateName) ??
+            `${execution.name}.token-${++this.tokenCount}`,
+          scope,
+        ),
+      blockedOn: onBlocked
+        ? (wait) => {
+            const resume = onBlocked(execution);
+            return wait.finally(resume);
+          }
+        : (wait) => wait,
       busy: (delta) => {
         this.activityCount++;
         this.inFlight += delta;
@@ -173,8 +210,7 @@ export class StateMachineEngine {
     };
   }
 
-  private issueToken(executionName: string, scope: Scope): TaskTokenWait {
-    const token = `${executionName}.token-${++this.tokenCount}`;
+  private issueToken(token: string, scope: Scope): TaskTokenWait {
     const entry: TokenEntry = { resolve: () => undefined, reject: () => undefined, heartbeats: [] };
     const result = scope.race(
       new Promise<unknown>((resolve, reject) => {

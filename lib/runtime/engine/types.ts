@@ -122,7 +122,12 @@ export interface RunContext {
   readonly roleArn: string;
   record(transition: EngineTransition): void;
   handlerFor(resource: string, stateName: string): TaskHandler | undefined;
-  issueToken(scope: Scope): TaskTokenWait;
+  issueToken(scope: Scope, stateName: string): TaskTokenWait;
+  /**
+   * Wraps what the execution waits for that only the clock or a callback can end
+   * (a Wait state, a retry interval, a task token), so a driver knows it is blocked.
+   */
+  blockedOn<T>(wait: Promise<T>): Promise<T>;
   /** Counts handler calls in flight, so a driver knows when only the clock can move things. */
   busy(delta: number): void;
   /** Runs a nested graph (a Parallel branch, a Map iteration) in `frame`. */

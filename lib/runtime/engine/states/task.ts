@@ -18,12 +18,12 @@ export async function runTask(
   const { run, scope } = ctx.frame;
   const resource = String(state.Resource);
   const callback = resource.endsWith('.waitForTaskToken');
-  const wait = callback ? run.issueToken(scope) : undefined;
+  const wait = callback ? run.issueToken(scope, ctx.name) : undefined;
   if (wait) ctx.setTaskToken(wait.token);
   try {
     const effective = effectiveInput(ctx, raw);
     const input = await statePayload(ctx, raw, effective);
-    checkPayloadSize(input, `input of the task '${ctx.name}'`);
+    checkPayloadSize(input, ctx.name, 'input');
     const timeout = await numberField(ctx, raw, effective, 'TimeoutSeconds');
     const heartbeat = await numberField(ctx, raw, effective, 'HeartbeatSeconds');
     const handler = run.handlerFor(resource, ctx.name);
@@ -46,12 +46,12 @@ export async function runTask(
     );
     const result = await withTimers(
       ctx,
-      wait ? work.then(() => wait.result) : work,
+      wait ? work.then(() => run.blockedOn(wait.result)) : work,
       timeout,
       heartbeat,
       wait,
     );
-    checkPayloadSize(result, `result of the task '${ctx.name}'`);
+    checkPayloadSize(result, ctx.name, 'result');
     const output = await stateOutput(ctx, raw, effective, result, true);
     return { output, next: state.End ? undefined : state.Next };
   } finally {

@@ -23,7 +23,7 @@ export async function runWait(
     const at = await timestamp(ctx, raw, effective);
     ms = Math.max(0, at - clock.now());
   }
-  await ctx.frame.scope.sleep(clock, ms);
+  await ctx.frame.run.blockedOn(ctx.frame.scope.sleep(clock, ms));
   return {
     output: await stateOutput(ctx, raw, effective, undefined, false),
     next: state.End ? undefined : state.Next,
