@@ -1,12 +1,15 @@
 // Run: npx tsx bench/figures.ts   (part of npm run bench)
-// Bundle size and cold-load time of every handler, and state transitions and Standard-workflow
-// cost per happy-path execution of every example workflow, with events published by the
-// workflows and by the handlers (publishFrom: 'handler').
+// Bundle size and cold-load time of every handler, and billed state transitions and
+// Standard-workflow cost per happy-path execution of every example workflow, for the JSONata
+// layout (the default) and the JSONPath one, with events published by the workflows and by the
+// handlers (publishFrom: 'handler'). A billed transition is a state entered (retries count too).
+// https://aws.amazon.com/step-functions/pricing/
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { EcommerceFraudStack } from '../examples/ecommerce-fraud/ecommerce-fraud-stack';
 import { FoodDeliveryStack } from '../examples/food-delivery/food-delivery-stack';
 import { LocalRuntime, synthesizeForLocalRun } from '../lib';
@@ -15,7 +18,12 @@ import { LocalRuntime, synthesizeForLocalRun } from '../lib';
 const DOLLARS_PER_TRANSITION = 0.025 / 1000;
 const REPO = path.join(__dirname, '..');
 
-type Build = (app: App, publishFrom: 'workflow' | 'handler') => Stack;
+/** Who publishes the tasks' events, and the query language of the definitions. */
+interface Layout {
+  readonly publishFrom: 'workflow' | 'handler';
+  readonly queryLanguage: sfn.QueryLanguage;
+}
+type Build = (app: App, layout: Layout) => Stack;
 interface Example {
   readonly name: string;
   readonly build: Build;
@@ -26,7 +34,7 @@ interface Example {
 const EXAMPLES: Example[] = [
   {
     name: 'food-delivery',
-    build: (app, publishFrom) => new FoodDeliveryStack(app, 'FoodDelivery', { publishFrom }),
+    build: (app, layout) => new FoodDeliveryStack(app, 'FoodDelivery', layout),
     start: (runtime) =>
       runtime.startExecution('orders', {
         metadata: { correlationId: 'bench-1' },
@@ -40,7 +48,7 @@ const EXAMPLES: Example[] = [
   },
   {
     name: 'ecommerce-fraud',
-    build: (app, publishFrom) => new EcommerceFraudStack(app, 'EcommerceFraud', { publishFrom }),
+    build: (app, layout) => new EcommerceFraudStack(app, 'EcommerceFraud', layout),
     start: (runtime) =>
       runtime.startExecution('orders', {
         metadata: { correlationId: 'bench-1' },
@@ -55,17 +63,25 @@ const EXAMPLES: Example[] = [
   },
 ];
 
-function synth(example: Example, publishFrom: 'workflow' | 'handler'): string {
+const JSONATA = sfn.QueryLanguage.JSONATA;
+const JSON_PATH = sfn.QueryLanguage.JSON_PATH;
+
+/** The layouts compared: the default, then with events from the handlers, each in JSONata and JSONPath. */
+const LAYOUTS: [string, Layout][] = [
+  ['JSONata', { publishFrom: 'workflow', queryLanguage: JSONATA }],
+  ['JSONPath', { publishFrom: 'workflow', queryLanguage: JSON_PATH }],
+  ['JSONata, handler', { publishFrom: 'handler', queryLanguage: JSONATA }],
+  ['JSONPath, handler', { publishFrom: 'handler', queryLanguage: JSON_PATH }],
+];
+
+function synth(example: Example, layout: Layout): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `cdk-ensemble-figures-${example.name}-`));
-  return synthesizeForLocalRun(dir, (app) => example.build(app, publishFrom));
+  return synthesizeForLocalRun(dir, (app) => example.build(app, layout));
 }
 
 /** Transitions (states entered) of each workflow on the happy path. */
-async function transitions(
-  example: Example,
-  publishFrom: 'workflow' | 'handler',
-): Promise<Map<string, number>> {
-  const runtime = LocalRuntime.fromAssembly(synth(example, publishFrom));
+async function transitions(example: Example, layout: Layout): Promise<Map<string, number>> {
+  const runtime = LocalRuntime.fromAssembly(synth(example, layout));
   try {
     example.start(runtime);
     await runtime.settle();
@@ -125,7 +141,7 @@ function bundles(assembly: string): { name: string; kb: number; loadMs: number }
 export async function runFigures(): Promise<void> {
   for (const example of EXAMPLES) {
     console.log(`\n${example.name}: handler bundles (minified, @aws-sdk/* external)`);
-    const list = bundles(synth(example, 'workflow'));
+    const list = bundles(synth(example, LAYOUTS[0][1]));
     for (const b of list)
       console.log(
         `  ${b.name.padEnd(44)} ${b.kb.toFixed(1).padStart(6)} KB   cold load ${b.loadMs.toFixed(1).padStart(6)} ms`,
@@ -133,29 +149,28 @@ export async function runFigures(): Promise<void> {
     const largest = Math.max(...list.map((b) => b.kb));
     console.log(`  largest bundle: ${largest.toFixed(1)} KB (target < 50 KB)`);
 
-    const byWorkflow = await transitions(example, 'workflow');
-    const byHandler = await transitions(example, 'handler');
+    const counts: Map<string, number>[] = [];
+    for (const [, layout] of LAYOUTS) counts.push(await transitions(example, layout));
     console.log(
-      `\n${example.name}: state transitions per happy-path execution, cost per million at $0.025 per 1,000`,
+      `\n${example.name}: billed state transitions per happy-path execution, cost per million at $0.025 per 1,000`,
     );
     console.log(
-      `  ${'workflow'.padEnd(16)} ${'events from workflow'.padStart(22)} ${'events from handlers'.padStart(22)}`,
+      `  ${'workflow'.padEnd(16)} ${LAYOUTS.map(([name]) => name.padStart(20)).join(' ')}`,
     );
-    let totalW = 0;
-    let totalH = 0;
-    for (const [context, w] of byWorkflow) {
-      const h = byHandler.get(context) ?? 0;
-      totalW += w;
-      totalH += h;
-      console.log(
-        `  ${context.padEnd(16)} ${`${w} · $${(w * DOLLARS_PER_TRANSITION * 1e6).toFixed(0)}`.padStart(22)} ${`${h} · $${(h * DOLLARS_PER_TRANSITION * 1e6).toFixed(0)}`.padStart(22)}`,
-      );
+    const cell = (n: number) =>
+      `${n} · $${(n * DOLLARS_PER_TRANSITION * 1e6).toFixed(0)}`.padStart(20);
+    const totals = LAYOUTS.map(() => 0);
+    for (const context of counts[0].keys()) {
+      const row = counts.map((c, i) => {
+        const n = c.get(context) ?? 0;
+        totals[i] += n;
+        return cell(n);
+      });
+      console.log(`  ${context.padEnd(16)} ${row.join(' ')}`);
     }
+    console.log(`  ${'whole flow'.padEnd(16)} ${totals.map(cell).join(' ')}`);
     console.log(
-      `  ${'whole flow'.padEnd(16)} ${`${totalW} · $${(totalW * DOLLARS_PER_TRANSITION * 1e6).toFixed(0)}`.padStart(22)} ${`${totalH} · $${(totalH * DOLLARS_PER_TRANSITION * 1e6).toFixed(0)}`.padStart(22)}`,
-    );
-    console.log(
-      `  publishFrom 'handler' saves ${(100 * (1 - totalH / totalW)).toFixed(0)} % of the transitions of a happy-path flow`,
+      `  JSONata saves ${(100 * (1 - totals[0] / totals[1])).toFixed(0)} % of the transitions of a happy-path flow (events from the workflow)`,
     );
   }
 }

@@ -43,7 +43,7 @@ import {
 import { ContextMetrics } from './private/context-metrics';
 import { contextContract, correlationDataErrors, reasonState } from './private/contract-of';
 import { graphErrors } from './private/graph-checks';
-import { validateJsonataStates } from './private/query-language-checks';
+import { validateJsonataData, validateJsonataStates } from './private/query-language-checks';
 import { workflowOutput } from './private/stack-outputs';
 import { StateNames } from './private/state-names';
 import {
@@ -199,6 +199,9 @@ export class BoundedContext<E extends string = string> extends ContextMetrics<E>
     const event = this.event(name);
     if (options.stateName !== undefined) {
       validateUserStateName(this.node.path, 'stateName', options.stateName);
+    }
+    if (options.data !== undefined && isJsonata(this.builder.queryLanguage)) {
+      validateJsonataData(`${this.node.path}/Emit${name}`, options.data);
     }
     const stateName = options.stateName ?? this.stateNames.publishName(name, name);
     const state = this.builder.publishState(

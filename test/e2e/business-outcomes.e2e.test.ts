@@ -31,12 +31,12 @@ beforeAll(() => {
   });
   billing.on(loans.event('BookReserved'));
   billing.workflow(
-    billing
-      .task('TakePayment', { entry: fixtureHandler(), emits: 'PaymentTaken' })
-      .onError(
-        'CardDeclined',
-        billing.emit('PaymentDeclined', { data: 'States.JsonMerge($.data, $.error, false)' }),
-      ),
+    billing.task('TakePayment', { entry: fixtureHandler(), emits: 'PaymentTaken' }).onError(
+      'CardDeclined',
+      billing.emit('PaymentDeclined', {
+        data: '{% $merge([$states.input.data, $states.input.error]) %}',
+      }),
+    ),
     { failureEvent: 'BillingFailed' },
   );
   loans.workflow(

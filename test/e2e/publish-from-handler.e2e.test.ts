@@ -1,15 +1,19 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { FoodDeliveryStack } from '../../examples/food-delivery/food-delivery-stack';
 import { LocalRuntime, synthesizeForLocalRun } from '../../lib';
 
 /** The same accepted order, with events published by the workflows or by the handlers. */
-async function acceptedOrder(publishFrom: 'workflow' | 'handler') {
+async function acceptedOrder(
+  publishFrom: 'workflow' | 'handler',
+  queryLanguage: sfn.QueryLanguage = sfn.QueryLanguage.JSONATA,
+) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `publish-from-${publishFrom}-`));
   const assembly = synthesizeForLocalRun(
     dir,
-    (app) => new FoodDeliveryStack(app, 'FoodDelivery', { publishFrom }),
+    (app) => new FoodDeliveryStack(app, 'FoodDelivery', { publishFrom, queryLanguage }),
   );
   const runtime = LocalRuntime.fromAssembly(assembly);
   try {
@@ -56,7 +60,16 @@ describe('publishFrom: handler, end to end', () => {
     expect(handler.statuses.every((s) => s.endsWith('SUCCEEDED'))).toBe(true);
   });
 
-  it('saves one state transition per task that emits an event (5 in this flow)', () => {
-    expect(workflow.transitions - handler.transitions).toBe(5);
+  it('saves one state transition per task that emits an event in the JSONPath layout (5 in this flow)', async () => {
+    const jsonPath = sfn.QueryLanguage.JSON_PATH;
+    const fromWorkflow = await acceptedOrder('workflow', jsonPath);
+    const fromHandlers = await acceptedOrder('handler', jsonPath);
+    expect(fromHandlers.events).toEqual(workflow.events);
+    expect(fromWorkflow.transitions - fromHandlers.transitions).toBe(5);
+  });
+
+  it('saves nothing in the JSONata layout, where the workflow publishes the lifecycle events with the tasks events', () => {
+    expect(workflow.transitions).toBe(15);
+    expect(handler.transitions).toBeGreaterThanOrEqual(workflow.transitions);
   });
 });

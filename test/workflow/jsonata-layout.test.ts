@@ -419,6 +419,18 @@ describe('the JSONata layout', () => {
       );
     });
 
+    it.each<[string, string | Record<string, unknown>]>([
+      ['a JSONPath', '$.data'],
+      ['an intrinsic', 'States.JsonMerge($.data, $.error, false)'],
+      ['Parameters', { 'reason.$': '$.error.Cause' }],
+    ])('fails synth on emit data written as %s', (_what, data) => {
+      const { stack, bus } = testStack();
+      const ctx = new BoundedContext(stack, 'Loans', { bus, events: ['Refused'] });
+      expect(() => ctx.emit('Refused', { data })).toThrow(
+        /\[Test\/Loans\/EmitRefused\] invalid data: .*This context writes JSONata \(the default\): give data as a JSONata expression/,
+      );
+    });
+
     it('is accepted with queryLanguage JSON_PATH on the context', () => {
       const { stack, bus } = testStack();
       const ctx = new BoundedContext(stack, 'Restaurants', {

@@ -95,3 +95,28 @@ export function validateJsonataStates(start: sfn.State): void {
     }
   }
 }
+
+/**
+ * Refuses an event `data` written for JSONPath in a JSONata workflow: a
+ * string that is not a `{% %}` expression would be published as that string,
+ * and a `key.$` field as a field of that name.
+ */
+export function validateJsonataData(path: string, data: string | Record<string, unknown>): void {
+  const fix =
+    "This context writes JSONata (the default): give data as a JSONata expression, such as '{% $states.input.data %}' (the workflow's data) or '{% $merge([$states.input.data, $states.input.error]) %}' (with the error's Error and Cause), or as an object whose '{% %}' strings are expressions; or set queryLanguage: sfn.QueryLanguage.JSON_PATH on the context.";
+  if (typeof data === 'string') {
+    if (!/^\{%[\s\S]*%\}$/.test(data)) throw new ValidationError(path, 'data', data, fix);
+    return;
+  }
+  const jsonPathKey = (value: unknown): string | undefined => {
+    if (value === null || typeof value !== 'object') return undefined;
+    for (const [key, inner] of Object.entries(value)) {
+      if (key.endsWith('.$')) return key;
+      const found = jsonPathKey(inner);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  const key = jsonPathKey(data);
+  if (key) throw new ValidationError(path, 'data', data, fix);
+}
