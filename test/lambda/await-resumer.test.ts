@@ -193,6 +193,18 @@ describe('resumer handler', () => {
     expect(resumes()).toHaveLength(1);
   });
 
+  it('records the waiter until the expiry the workflow computed, or its timeout plus a minute', async () => {
+    const { handler } = load();
+    const now = Math.floor(Date.now() / 1000);
+    await handler(register({ expiresAt: 1_900_000_000, deadline: '2030-03-17T17:45:40.000Z' }));
+    expect(mockTable.get('W#WaitForRestaurant#order-1')?.expiresAt).toEqual({ N: '1900000000' });
+    mockTable.clear();
+    await handler(register());
+    const expiresAt = Number(mockTable.get('W#WaitForRestaurant#order-1')?.expiresAt?.N);
+    expect(expiresAt - now).toBeGreaterThanOrEqual(900 + 60);
+    expect(expiresAt - now).toBeLessThan(900 + 60 + 5);
+  });
+
   it("gives the workflow the event's identity and data, not its metadata", async () => {
     const { handler } = load();
     await handler(register());

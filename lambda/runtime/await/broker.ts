@@ -116,10 +116,19 @@ export class AwaitBroker {
 
   /**
    * A workflow starts waiting: record it, then pair it with an early event of
-   * its flow, or with one that carries no flow, if one is kept.
+   * its flow, or with one that carries no flow, if one is kept. The record
+   * expires at `expiresAt` (epoch seconds) when the workflow computed it,
+   * else `ttlSeconds` from now.
    */
-  public async register(waiter: Omit<Waiter, 'expiresAt'>, ttlSeconds: number): Promise<Outcome> {
-    const recorded = await this.store.putWaiter({ ...waiter, expiresAt: this.now() + ttlSeconds });
+  public async register(
+    waiter: Omit<Waiter, 'expiresAt'>,
+    ttlSeconds: number,
+    expiresAt?: number,
+  ): Promise<Outcome> {
+    const recorded = await this.store.putWaiter({
+      ...waiter,
+      expiresAt: expiresAt ?? this.now() + ttlSeconds,
+    });
     if (!recorded) throw new AwaitConflictError(waiter.key);
     let outcome: Outcome = 'waiting';
     const flows = waiter.correlationId ? [waiter.correlationId, undefined] : [undefined];

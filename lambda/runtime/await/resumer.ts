@@ -13,6 +13,13 @@ export interface RegisterRequest {
   readonly data: unknown;
   readonly executionArn: string;
   readonly metadata?: { readonly correlationId?: string };
+  /**
+   * When the await times out (ISO 8601), and when its waiter record may be
+   * forgotten (epoch seconds): computed by a JSONata workflow from its clock.
+   * A JSONPath workflow has no clock: the resumer computes the expiry.
+   */
+  readonly deadline?: string;
+  readonly expiresAt?: number;
 }
 
 type DomainEventBridgeEvent = EventBridgeEvent<
@@ -82,6 +89,8 @@ async function register(
     );
   }
   const key = awaitKey(config.name, String(value));
+  if (request.deadline)
+    logger.info('await deadline', { await: config.name, deadline: request.deadline });
   // Remember the waiter a little longer than it can wait; after that a new execution may take the key.
   return b.register(
     {
@@ -91,6 +100,7 @@ async function register(
       correlationId: request.metadata?.correlationId,
     },
     config.timeoutSeconds + 60,
+    Number.isFinite(request.expiresAt) ? request.expiresAt : undefined,
   );
 }
 
