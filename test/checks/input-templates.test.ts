@@ -1,9 +1,11 @@
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { EcommerceFraudStack } from '../../examples/ecommerce-fraud/ecommerce-fraud-stack';
 import { FoodDeliveryStack } from '../../examples/food-delivery/food-delivery-stack';
 import { resolveStateMachines } from '../../lib/runtime/cfn-resolve';
 import { testApp } from '../helpers';
+import { evaluatedDetails, firstStateRefuses, isJsonataDefinition } from './jsonata-first-state';
 
 /**
  * Every input template of both examples, slot by slot.
@@ -51,10 +53,13 @@ function slots(template: string, paths: Record<string, string>, rule: string): S
   return found;
 }
 
-const stacks: Stack[] = [
-  new FoodDeliveryStack(testApp(), 'FoodDelivery'),
-  new EcommerceFraudStack(testApp(), 'EcommerceFraud'),
-];
+// Both layouts: the JSONata one (the default) and the JSONPath one.
+const stacks: Stack[] = [sfn.QueryLanguage.JSONATA, sfn.QueryLanguage.JSON_PATH].flatMap(
+  (queryLanguage) => [
+    new FoodDeliveryStack(testApp(), 'FoodDelivery', { queryLanguage }),
+    new EcommerceFraudStack(testApp(), 'EcommerceFraud', { queryLanguage }),
+  ],
+);
 const templates = stacks.map((s) => Template.fromStack(s).toJSON());
 
 const rules = templates.flatMap((t) =>
@@ -84,7 +89,7 @@ const SAFE_STRING_PATHS: Record<string, (ruleId: string) => boolean> = {
   '$.detail-type': (id) => pinned(id, 'detail-type'),
   // Every workflow refuses an id with a character JSON escapes before it publishes anything.
   '$.detail.metadata.correlationId': () => everyWorkflowRefusesUnsafe('correlationId'),
-  // A UUID from States.UUID(), or a handler's hash of the execution, task and event.
+  // A UUID from States.UUID(), a definition's or a handler's hash of the execution, state and event.
   '$.detail.metadata.eventId': () => everyPublishUsesUuid(),
 };
 
@@ -117,30 +122,75 @@ function refused(rule: any, path: string): Set<string> {
   return out;
 }
 
-/** Every workflow's first state is a Choice whose first rule fails the execution on an unsafe id. */
+/**
+ * Every JSONata workflow's first state refuses an id holding each character
+ * JSON escapes, or empty, before its side effect (computed once, below).
+ */
+const jsonataRefusals = new Map<string, boolean>();
+
+beforeAll(async () => {
+  for (const field of ['correlationId', 'causationId']) {
+    let all = true;
+    for (const d of definitions.filter(isJsonataDefinition))
+      for (const c of ['', ...JSON_ESCAPED.map((c) => `id${c}1`)]) {
+        const metadata = { correlationId: 'c-1', [field]: c };
+        all &&= await firstStateRefuses(d, { metadata, data: {} });
+      }
+    jsonataRefusals.set(field, all);
+  }
+  const ids = (await Promise.all(definitions.filter(isJsonataDefinition).map(evaluatedDetails)))
+    .flat()
+    .map((detail) => detail.metadata.eventId);
+  jsonataEventIdsSafe =
+    ids.length > 0 &&
+    ids.every(
+      (id) => typeof id === 'string' && /^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/.test(id),
+    );
+});
+
+let jsonataEventIdsSafe = false;
+
+/** Every workflow refuses an unsafe id at its first state, before any side effect. */
 function everyWorkflowRefusesUnsafe(field: string): boolean {
-  return definitions.every((d) => {
-    const start = d.States[d.StartAt];
-    const first = start.Type === 'Choice' ? start.Choices[0] : undefined;
-    if (!first || d.States[first.Next]?.Type !== 'Fail') return false;
-    const chars = refused(first, `$.metadata.${field}`);
-    return chars.has('') && JSON_ESCAPED.every((c) => chars.has(c));
-  });
+  return jsonataRefusals.get(field) === true && everyJsonPathWorkflowRefusesUnsafe(field);
 }
 
+/** Every JSONPath workflow's first state is a Choice whose first rule fails the execution on an unsafe id. */
+function everyJsonPathWorkflowRefusesUnsafe(field: string): boolean {
+  return definitions
+    .filter((d) => !isJsonataDefinition(d))
+    .every((d) => {
+      const start = d.States[d.StartAt];
+      const first = start.Type === 'Choice' ? start.Choices[0] : undefined;
+      if (!first || d.States[first.Next]?.Type !== 'Fail') return false;
+      const chars = refused(first, `$.metadata.${field}`);
+      return chars.has('') && JSON_ESCAPED.every((c) => chars.has(c));
+    });
+}
+
+/** A UUID from States.UUID(), or (JSONata) a UUID-shaped hash in lowercase hex. */
 function everyPublishUsesUuid(): boolean {
-  return definitions.every((d) =>
-    Object.values(d.States)
-      .filter((s: any) => String(s.Resource).includes('events:putEvents'))
-      .every((s: any) =>
-        s.Parameters.Entries.every((e: any) => e.Detail.metadata['eventId.$'] === 'States.UUID()'),
-      ),
+  return (
+    jsonataEventIdsSafe &&
+    definitions
+      .filter((d) => !isJsonataDefinition(d))
+      .every((d) =>
+        Object.values(d.States)
+          .filter((s: any) => String(s.Resource).includes('events:putEvents'))
+          .every((s: any) =>
+            s.Parameters.Entries.every(
+              (e: any) => e.Detail.metadata['eventId.$'] === 'States.UUID()',
+            ),
+          ),
+      )
   );
 }
 
 describe('the input templates of both examples', () => {
-  it('finds the slots it checks', () => {
-    expect(allSlots.length).toBeGreaterThan(30);
+  it('finds the slots it checks, in both layouts', () => {
+    expect(allSlots.length).toBeGreaterThan(60);
+    expect(definitions.filter(isJsonataDefinition)).toHaveLength(10);
+    expect(definitions.filter((d) => !isJsonataDefinition(d))).toHaveLength(10);
   });
 
   it('puts no value between quotes', () => {
