@@ -103,3 +103,27 @@ describe('e-commerce fraud example', () => {
     },
   );
 });
+
+describe('e-commerce example, JSONata layout (the default)', () => {
+  const jsonataStack = new EcommerceFraudStack(testApp(), 'EcommerceFraud');
+  const definitions = resolveStateMachines(Template.fromStack(jsonataStack).toJSON());
+
+  it('matches the snapshot', () => {
+    expect(normalizedTemplate(jsonataStack)).toMatchSnapshot();
+  });
+
+  it('starts with the first task where it can carry WorkflowStarted, else with its publish', () => {
+    expect(
+      definitions.map((m) => [m.logicalId.replace(/Workflow.*/, ''), m.definition.StartAt]),
+    ).toEqual([
+      ['Customers', 'RegisterCustomer'],
+      ['Orders', 'PlaceOrder'],
+      // AssessRisk emits nothing; ReserveStock and ChargePayment route an error of their own.
+      ['FraudDetection', 'Publish WorkflowStarted'],
+      ['Inventory', 'Publish WorkflowStarted'],
+      ['Payments', 'Publish WorkflowStarted'],
+      ['Delivery', 'PrepareShipment'],
+    ]);
+    expect(definitions.every((m) => m.definition.QueryLanguage === 'JSONata')).toBe(true);
+  });
+});

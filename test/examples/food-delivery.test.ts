@@ -117,3 +117,62 @@ describe('food-delivery example', () => {
     },
   );
 });
+
+describe('food-delivery example, JSONata layout (the default)', () => {
+  const jsonataStack = new FoodDeliveryStack(testApp(), 'FoodDelivery');
+  const definitions = resolveStateMachines(Template.fromStack(jsonataStack).toJSON());
+  const states = (prefix: string) =>
+    definitions.find((m) => m.logicalId.startsWith(prefix))!.definition.States as Record<
+      string,
+      any
+    >;
+  const entries = (state: any): string[] =>
+    (state.Arguments?.Entries ?? []).map((e: { DetailType: string }) => e.DetailType);
+
+  it('matches the snapshot', () => {
+    expect(normalizedTemplate(jsonataStack)).toMatchSnapshot();
+  });
+
+  it('writes every definition in JSONata, starting with the first task', () => {
+    expect(definitions.map((m) => [m.definition.QueryLanguage, m.definition.StartAt])).toEqual([
+      ['JSONata', 'PlaceOrder'],
+      ['JSONata', 'NotifyRestaurant'],
+      ['JSONata', 'NotifyUser'],
+      ['JSONata', 'IssueVoucher'],
+    ]);
+  });
+
+  it('publishes WorkflowStarted with the first task event, WorkflowSucceeded with the last', () => {
+    expect(entries(states('Orders')['Publish OrderPlaced'])).toEqual([
+      'WorkflowStarted',
+      'OrderPlaced',
+    ]);
+    expect(entries(states('Orders')['Publish OrderCompleted'])).toEqual([
+      'OrderCompleted',
+      'WorkflowSucceeded',
+    ]);
+    expect(entries(states('Notifications')['Publish UserNotified'])).toEqual([
+      'WorkflowStarted',
+      'UserNotified',
+      'WorkflowSucceeded',
+    ]);
+    // "No answer" ends the workflow too: WorkflowSucceeded in a state of its own.
+    expect(states('Restaurants')['No answer'].Next).toBe('Publish WorkflowSucceeded');
+  });
+
+  it('has no Check envelope Choice and no Default causationId Pass', () => {
+    const names = definitions.flatMap((m) => Object.keys(m.definition.States as object));
+    expect(names).not.toContain('Check envelope');
+    expect(names.filter((n) => n.startsWith('Default causationId'))).toEqual([]);
+    expect(names.filter((n) => n === 'InvalidEnvelope')).toHaveLength(4);
+  });
+
+  it.each(definitions.map((m) => [m.logicalId, m.definition]))(
+    'state machine %s passes asl-validator',
+    (_id, definition) => {
+      const result = validateAsl(structuredClone(definition));
+      expect(result.errors).toEqual([]);
+      expect(result.isValid).toBe(true);
+    },
+  );
+});
