@@ -1,4 +1,5 @@
 import { Template } from 'aws-cdk-lib/assertions';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { EcommerceFraudStack } from '../../../examples/ecommerce-fraud/ecommerce-fraud-stack';
 import { FoodDeliveryStack } from '../../../examples/food-delivery/food-delivery-stack';
 import { runStateMachine } from '../../../lib';
@@ -9,7 +10,7 @@ import { testApp } from '../../helpers';
  * The engine runs what the library generates: every state machine of both
  * examples, resolved from the synthesized template, on a happy path with stub
  * tasks (handlers return their data, PutEvents succeeds, each await receives
- * the first event its Choice expects).
+ * the first event its Choice expects), in both layouts (JSONata and JSONPath).
  */
 
 type Definition = { States: Record<string, any> };
@@ -20,20 +21,29 @@ const machinesOf = (stack: FoodDeliveryStack | EcommerceFraudStack) =>
     definition: m.definition as unknown as Definition,
   }));
 
-const machines = [
-  ...machinesOf(new FoodDeliveryStack(testApp(), 'FoodDelivery')).map((m) => ({
-    example: 'food-delivery',
-    ...m,
-  })),
-  ...machinesOf(new EcommerceFraudStack(testApp(), 'EcommerceFraud')).map((m) => ({
-    example: 'ecommerce-fraud',
-    ...m,
-  })),
-];
+const machines = [sfn.QueryLanguage.JSONATA, sfn.QueryLanguage.JSON_PATH].flatMap(
+  (queryLanguage) => [
+    ...machinesOf(new FoodDeliveryStack(testApp(), 'FoodDelivery', { queryLanguage })).map((m) => ({
+      example: `food-delivery (${queryLanguage})`,
+      ...m,
+    })),
+    ...machinesOf(new EcommerceFraudStack(testApp(), 'EcommerceFraud', { queryLanguage })).map(
+      (m) => ({ example: `ecommerce-fraud (${queryLanguage})`, ...m }),
+    ),
+  ],
+);
 
 /** The event the await's "which event?" Choice takes first: its StringEquals on event and source. */
 function firstAwaitedEvent(definition: Definition, awaitState: string) {
-  const rule = definition.States[`${awaitState}: which event?`].Choices[0].And as any[];
+  const choice = definition.States[`${awaitState}: which event?`].Choices[0];
+  if (typeof choice.Condition === 'string') {
+    // JSONata: `awaited.event = "X" and awaited.source = "Y"`.
+    const [, event, source] = /\.event = "([^"]+)" and .*\.source = "([^"]+)"/.exec(
+      choice.Condition,
+    )!;
+    return { event, source, data: {} };
+  }
+  const rule = choice.And as any[];
   const value = (path: string) =>
     rule.find((r) => r.Variable === path && 'StringEquals' in r).StringEquals;
   return { event: value('$.data.awaited.event'), source: value('$.data.awaited.source'), data: {} };
@@ -81,7 +91,7 @@ describe.each(machines)('$example: the $name workflow', ({ definition }) => {
     expect(types.filter((t) => /Failed|Refunded|Released|Cancelled/.test(t))).toEqual([]);
   });
 
-  it('rejects an envelope whose correlationId contains a line break (StringMatches * spans lines)', async () => {
+  it('rejects an envelope whose correlationId contains a line break (JSONPath: StringMatches * spans lines)', async () => {
     const result = await runStateMachine(definition, envelope('flow\n1'), {
       tasks: stubs(definition, []),
     });
