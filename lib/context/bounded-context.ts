@@ -502,6 +502,7 @@ export class BoundedContext<E extends string = string> extends ContextMetrics<E>
     if (first) {
       makeFirstState(first.invoke, JSONATA_ENVELOPE_RULES);
       addEntry(first.publish!, startedEntry, 'first');
+      for (const route of first.routeTargets) addEntry(route, startedEntry, 'first');
       jsonataEnvelopeCheck(this, 'Envelope', first.invoke);
     } else {
       started = this.lifecyclePublish('EmitWorkflowStarted', 'WorkflowStarted', 'Start', {
@@ -542,19 +543,26 @@ export class BoundedContext<E extends string = string> extends ContextMetrics<E>
 
   /**
    * The task that starts `start` when its event can carry `WorkflowStarted`:
-   * it publishes from the workflow, has no error route of its own (a route
-   * would skip `WorkflowStarted`) and no state leads back to it (a loop would
-   * publish `WorkflowStarted` again).
+   * it publishes from the workflow, no state leads back to it (a loop would
+   * publish `WorkflowStarted` again), and each of its error routes goes to a
+   * publish state that can carry `WorkflowStarted` too and that nothing else
+   * leads to (a route elsewhere would skip `WorkflowStarted`).
    */
   private mergeableFirstTask(start: sfn.State): ContextTask | undefined {
     const task = this.parts.tasks.find((t) => t.invoke === start);
     if (!task?.publish || !canAddEntry(task.publish)) return undefined;
     const catches = (task.invoke.toStateJson() as { Catch?: unknown[] }).Catch ?? [];
-    if (catches.length > 0 || task.routedErrors.length > 0) return undefined;
+    // A Catch added by hand rather than with onError() goes somewhere unknown.
+    if (catches.length !== task.routedErrors.length) return undefined;
     const links = new Map(this.parts.compensateThen.map((c) => [c.marker as sfn.State, c.then]));
     const graph = workflowGraph(start, links);
-    for (const targets of graph.successors.values())
-      if (targets.includes(start.stateId)) return undefined;
+    const incoming = (state: sfn.State) =>
+      [...graph.successors.values()].filter((targets) => targets.includes(state.stateId)).length;
+    if (incoming(start) > 0) return undefined;
+    for (const target of task.routeTargets) {
+      if (!this.parts.taskPublishes.has(target) || !canAddEntry(target)) return undefined;
+      if (incoming(target) !== 1) return undefined;
+    }
     return task;
   }
 

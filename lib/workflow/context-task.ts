@@ -88,6 +88,7 @@ export class ContextTask extends sfn.StateMachineFragment {
   /** How the task is undone when a later step fails, if it can be. */
   public readonly compensation?: TaskCompensation;
   private readonly routed = new Set<string>();
+  private readonly routes = new Set<sfn.State>();
   private readonly queryLanguage?: sfn.QueryLanguage;
 
   /** @internal */
@@ -129,8 +130,25 @@ export class ContextTask extends sfn.StateMachineFragment {
       );
     }
     this.routed.add(error);
-    this.invoke.addCatch(next, { errors: [error], ...catchInto('error', this.queryLanguage) });
+    this.routes.add(next.startState);
+    const into = isJsonata(this.queryLanguage)
+      ? {
+          // Rendered at synthesis: the first state of a workflow also defaults causationId.
+          outputs: Lazy.string({
+            produce: () =>
+              catchInto('error', this.queryLanguage, {
+                normalizeMetadata: FIRST_STATES.has(this.invoke),
+              }).outputs,
+          }),
+        }
+      : catchInto('error', this.queryLanguage);
+    this.invoke.addCatch(next, { errors: [error], ...into });
     return this;
+  }
+
+  /** The states that {@link onError} sends errors to. */
+  public get routeTargets(): sfn.State[] {
+    return [...this.routes];
   }
 
   /** The error names sent to a state with {@link onError}. */

@@ -118,10 +118,11 @@ describe('e-commerce example, JSONata layout (the default)', () => {
     ).toEqual([
       ['Customers', 'RegisterCustomer'],
       ['Orders', 'PlaceOrder'],
-      // AssessRisk emits nothing; ReserveStock and ChargePayment route an error of their own.
+      // AssessRisk emits nothing: a first state publishes WorkflowStarted.
       ['FraudDetection', 'Publish WorkflowStarted'],
-      ['Inventory', 'Publish WorkflowStarted'],
-      ['Payments', 'Publish WorkflowStarted'],
+      // Their error routes go to emits, which publish WorkflowStarted too.
+      ['Inventory', 'ReserveStock'],
+      ['Payments', 'ChargePayment'],
       ['Delivery', 'PrepareShipment'],
     ]);
     expect(definitions.every((m) => m.definition.QueryLanguage === 'JSONata')).toBe(true);

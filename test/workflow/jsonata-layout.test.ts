@@ -293,25 +293,44 @@ describe('the JSONata layout', () => {
   });
 
   describe('a first task with an error route', () => {
-    const { stack, bus } = testStack();
-    const ctx = new BoundedContext(stack, 'Loans', { bus, events: ['Lent', 'Refused'] });
-    ctx.workflow(
-      ctx
-        .task('Lend', { entry: fixtureHandler(), emits: 'Lent' })
-        .onError('NotAllowed', ctx.emit('Refused')),
-    );
-    const definition = definitionOf(stack, 'Loans');
+    const lending = (route: (ctx: BoundedContext, stack: Stack) => sfn.IChainable) => {
+      const { stack, bus } = testStack();
+      const ctx = new BoundedContext(stack, 'Loans', { bus, events: ['Lent', 'Refused'] });
+      ctx.workflow(
+        ctx
+          .task('Lend', { entry: fixtureHandler(), emits: 'Lent' })
+          .onError('NotAllowed', route(ctx, stack)),
+      );
+      return definitionOf(stack, 'Loans');
+    };
+    const notAllowed = {
+      Lend: () => {
+        throw Object.assign(new Error('no'), { name: 'NotAllowed' });
+      },
+    };
 
-    it('publishes WorkflowStarted in a state of its own, so that the route publishes it too', async () => {
-      const run = await runDefinition(definition, valid, {
-        Lend: () => {
-          throw Object.assign(new Error('no'), { name: 'NotAllowed' });
-        },
-      });
+    it('publishes WorkflowStarted with the event of the route when the route is an emit', async () => {
+      const run = await runDefinition(
+        lending((ctx) => ctx.emit('Refused')),
+        valid,
+        notAllowed,
+      );
       expect(run.status).toBe('SUCCEEDED');
-      expect(run.entered).toEqual(['Publish WorkflowStarted', 'Lend', 'Publish Refused']);
+      expect(run.entered).toEqual(['Lend', 'Publish Refused']);
       expect(names(run)).toEqual(['WorkflowStarted', 'Refused', 'WorkflowSucceeded']);
       expect(run.events[1].Detail.data).toEqual(valid.data);
+      expect(run.events.every((e) => e.Detail.metadata.causationId === EXECUTION_ARN)).toBe(true);
+    });
+
+    it('publishes WorkflowStarted in a state of its own when the route goes to a state of the user', async () => {
+      const run = await runDefinition(
+        lending((ctx, stack) => sfn.Pass.jsonata(stack, 'Note').next(ctx.emit('Refused'))),
+        valid,
+        notAllowed,
+      );
+      expect(run.status).toBe('SUCCEEDED');
+      expect(run.entered).toEqual(['Publish WorkflowStarted', 'Lend', 'Note', 'Publish Refused']);
+      expect(names(run)).toEqual(['WorkflowStarted', 'Refused', 'WorkflowSucceeded']);
     });
   });
 
