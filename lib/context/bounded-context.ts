@@ -23,15 +23,8 @@ import { declaredNames } from '../events/event-schema';
 import { ContextAlarms } from '../monitoring/context-alarms';
 import { encryptedDeadLetterQueue } from '../routing/dead-letter-queue';
 import { Subscription, SubscriptionOptions } from '../routing/subscription';
-import { catchInto, ContextTask, makeFirstState } from '../workflow/context-task';
-import {
-  envelopeCheck,
-  JSONATA_ENVELOPE_RULES,
-  jsonataEnvelopeCheck,
-} from '../workflow/envelope-check';
-import { checkedEnvelope, isJsonata, NORMALIZED_METADATA } from '../workflow/jsonata';
-import { addEntry, canAddEntry, JsonataEntry } from '../workflow/publish';
-import { workflowGraph } from '../workflow/state-graph';
+import { ContextTask } from '../workflow/context-task';
+import { isJsonata } from '../workflow/jsonata';
 import {
   BoundedContextProps,
   CompensateOptions,
@@ -56,17 +49,11 @@ import {
   validateUserStateName,
   validateWorkflowShape,
 } from './private/validate';
-import { emptyWorkflowParts, wireWorkflow, WorkflowParts } from './private/wire-workflow';
+import { emptyWorkflowParts, WorkflowParts } from './private/wire-workflow';
+import { LayoutHost, wireJsonataLayout, wireJsonPathLayout } from './private/wire-layouts';
 import { failureEventsOf, WorkflowCheckScope } from './private/workflow-checks';
 import { WorkflowBuilder } from './private/workflow-builder';
 import { workflowStateMachine } from './private/workflow-state-machine';
-
-/**
- * `occurredAt` of `WorkflowStarted` in the JSONata layout: the execution's
- * start time, whichever state publishes it.
- * @see https://docs.aws.amazon.com/step-functions/latest/dg/input-output-contextobject.html
- */
-const STARTED_AT = '$states.context.Execution.StartTime';
 
 /** The context that declares each event. */
 const PUBLISHER = new WeakMap<DomainEvent, BoundedContext>();
@@ -318,9 +305,17 @@ export class BoundedContext<E extends string = string> extends ContextMetrics<E>
       this.parts.awaits,
       this.props.workflowTimeout,
     );
+    const host: LayoutHost = {
+      scope: this,
+      parts: this.parts,
+      queryLanguage: this.builder.queryLanguage,
+      wireProps: this.wireProps(options),
+      lifecyclePublish: (id, event, about, jsonata) =>
+        this.lifecyclePublish(id, event, about, jsonata),
+    };
     const start = isJsonata(this.builder.queryLanguage)
-      ? this.wireJsonata(definition, options)
-      : this.wireJsonPath(definition, options);
+      ? wireJsonataLayout(host, definition)
+      : wireJsonPathLayout(host, definition);
     this._workflowStart = start;
     this._stateMachine = workflowStateMachine(this, start, {
       workflowType: this.props.workflowType,
@@ -463,107 +458,6 @@ export class BoundedContext<E extends string = string> extends ContextMetrics<E>
       undefined,
       jsonata,
     );
-  }
-
-  /**
-   * The JSONPath layout: a Choice checks the envelope (and Pass states
-   * default `causationId`), then `WorkflowStarted`, the definition, and
-   * `WorkflowSucceeded` in states of their own.
-   */
-  private wireJsonPath(definition: sfn.IChainable, options: WorkflowOptions<E>): sfn.State {
-    const started = this.lifecyclePublish('EmitWorkflowStarted', 'WorkflowStarted', 'Start');
-    const succeeded = this.lifecyclePublish('EmitWorkflowSucceeded', 'WorkflowSucceeded', 'End');
-    wireWorkflow(this, started, () => succeeded, definition, {
-      ...this.wireProps(options),
-      succeedWith: () => false,
-    });
-    return envelopeCheck(this, 'Envelope', started);
-  }
-
-  /**
-   * The JSONata layout: the first state checks the envelope in its
-   * Arguments and defaults `causationId` in its Output. When the workflow
-   * starts with a task that publishes its event (and nothing else leads to
-   * it), `WorkflowStarted` is published with that event, with the
-   * execution's start time as `occurredAt`; otherwise a first state publishes
-   * it. A publish state that ends the workflow also publishes
-   * `WorkflowSucceeded`.
-   */
-  private wireJsonata(definition: sfn.IChainable, options: WorkflowOptions<E>): sfn.State {
-    validateJsonataStates(definition.startState);
-    const first = this.mergeableFirstTask(definition.startState);
-    const startedEntry: JsonataEntry = {
-      eventName: 'WorkflowStarted',
-      aboutState: 'Start',
-      data: '$states.context.Execution.Input.data',
-      metadata: { metadata: '$states.input.metadata', occurredAt: STARTED_AT },
-    };
-    let started: sfn.TaskStateBase | undefined;
-    if (first) {
-      makeFirstState(first.invoke, JSONATA_ENVELOPE_RULES);
-      addEntry(first.publish!, startedEntry, 'first');
-      for (const route of first.routeTargets) addEntry(route, startedEntry, 'first');
-      jsonataEnvelopeCheck(this, 'Envelope', first.invoke);
-    } else {
-      started = this.lifecyclePublish('EmitWorkflowStarted', 'WorkflowStarted', 'Start', {
-        metadata: { metadata: NORMALIZED_METADATA, occurredAt: STARTED_AT },
-        wrap: (detail) => checkedEnvelope(detail, JSONATA_ENVELOPE_RULES),
-        output: `$merge([$states.input, {"metadata": ${NORMALIZED_METADATA}}])`,
-      });
-      jsonataEnvelopeCheck(this, 'Envelope', started);
-    }
-    let succeeded: sfn.State | undefined;
-    return wireWorkflow(
-      this,
-      started,
-      () =>
-        (succeeded ??= this.lifecyclePublish('EmitWorkflowSucceeded', 'WorkflowSucceeded', 'End')),
-      definition,
-      {
-        ...this.wireProps(options),
-        succeedWith: (end) => {
-          if (!this.parts.taskPublishes.has(end) || !canAddEntry(end)) return false;
-          addEntry(
-            end,
-            { eventName: 'WorkflowSucceeded', aboutState: 'End', data: '$states.input.data' },
-            'last',
-          );
-          return true;
-        },
-        onTaskFailedPublish: (point, publish) => {
-          if (point === first?.invoke) addEntry(publish, startedEntry, 'first');
-        },
-        failureCatch: (point) =>
-          point === first?.invoke
-            ? catchInto('error', this.builder.queryLanguage, { normalizeMetadata: true })
-            : undefined,
-      },
-    );
-  }
-
-  /**
-   * The task that starts `start` when its event can carry `WorkflowStarted`:
-   * it publishes from the workflow, no state leads back to it (a loop would
-   * publish `WorkflowStarted` again), and each of its error routes goes to a
-   * publish state that can carry `WorkflowStarted` too and that nothing else
-   * leads to (a route elsewhere would skip `WorkflowStarted`).
-   */
-  private mergeableFirstTask(start: sfn.State): ContextTask | undefined {
-    const task = this.parts.tasks.find((t) => t.invoke === start);
-    if (!task?.publish || !canAddEntry(task.publish)) return undefined;
-    const catches = (task.invoke.toStateJson() as { Catch?: unknown[] }).Catch ?? [];
-    // A Catch added by hand rather than with onError() goes somewhere unknown.
-    if (catches.length !== task.routedErrors.length) return undefined;
-    const links = new Map(this.parts.compensateThen.map((c) => [c.marker as sfn.State, c.then]));
-    const graph = workflowGraph(start, links);
-    const incoming = (state: sfn.State) =>
-      [...graph.successors.values()].filter((targets) => targets.includes(state.stateId)).length;
-    if (incoming(start) > 0) return undefined;
-    for (const target of task.routeTargets) {
-      if (!this.parts.taskPublishes.has(target) || !canAddEntry(target)) return undefined;
-      if (incoming(target) !== 1) return undefined;
-    }
-    return task;
   }
 
   /** Where workflow checks name this context, and the events it declares. */
