@@ -116,7 +116,7 @@ export class SagaWiring {
           `Publish TaskFailed (${name})`,
         );
         failed.next(entryFor(name));
-        state.addCatch(failed, { errors: ['States.ALL'], resultPath: '$.error' });
+        state.addCatch(failed, catchIntoError(state));
       }
     }
     for (const awaiting of this.ctx.awaits) {
@@ -292,4 +292,20 @@ function catchesAll(state: sfn.State): boolean {
 
 function uniqueId(stateName: string): string {
   return stateName.replace(/[^A-Za-z0-9]/g, '');
+}
+
+/**
+ * A catch-all that keeps the state's input and adds the error output at
+ * `error`: `ResultPath` for a JSONPath state; for a JSONata state, which has
+ * no ResultPath (only `Output` and `Assign`), the same merge as an expression.
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html
+ */
+function catchIntoError(state: sfn.State): sfn.CatchProps {
+  const language = (state as unknown as { queryLanguage?: sfn.QueryLanguage }).queryLanguage;
+  if (language === sfn.QueryLanguage.JSONATA)
+    return {
+      errors: ['States.ALL'],
+      outputs: '{% $merge([$states.input, {"error": $states.errorOutput}]) %}',
+    };
+  return { errors: ['States.ALL'], resultPath: '$.error' };
 }
