@@ -1010,11 +1010,43 @@ describe('LocalDynamoDbTable', () => {
         expect(stored()).toEqual(PRODUCT);
       });
 
-      it('fails with ValidationException on an expression that only a condition would use', () => {
+      it('fails with ValidationException on values given with no expression', () => {
         const { update } = catalog();
-        const error = thrown(() => update({ ConditionExpression: 'attribute_exists(Id)' }));
+        const error = thrown(() => update({ ExpressionAttributeValues: { ':p': n('1') } }));
         expect(error?.name).toBe('ValidationException');
+        expect(error?.message).toBe(
+          'ExpressionAttributeValues can only be specified when using expressions: UpdateExpression and ConditionExpression are null',
+        );
       });
+    });
+
+    describe('without an update expression', () => {
+      it('creates an item of the key alone', () => {
+        const table = new LocalDynamoDbTable('ProductCatalog', 'Id', undefined, () => 0);
+        expect(
+          table.handle('UpdateItem', { Key: { Id: n('1') }, ReturnValues: 'ALL_NEW' }),
+        ).toEqual({ Attributes: { Id: n('1') } });
+        expect(table.size).toBe(1);
+      });
+
+      it('checks a condition alone', () => {
+        const { update } = catalog();
+        expect(update({ ConditionExpression: 'attribute_exists(Id)' })).toEqual({
+          Attributes: PRODUCT,
+        });
+        expect(() => update({ ConditionExpression: 'attribute_not_exists(Id)' })).toThrow(
+          ConditionalCheckFailed,
+        );
+      });
+    });
+
+    it('fails when the legacy AttributeUpdates parameter is used', () => {
+      const { update } = catalog();
+      const error = thrown(() =>
+        update({ AttributeUpdates: { Price: { Action: 'PUT', Value: n('1') } } }),
+      );
+      expect(error?.name).toBe('LocalRuntime.Unsupported');
+      expect(error?.message).toContain('AttributeUpdates');
     });
   });
 
