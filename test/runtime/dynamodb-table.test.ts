@@ -98,6 +98,153 @@ describe('LocalDynamoDbTable', () => {
     });
   });
 
+  describe('GetItem with a ProjectionExpression', () => {
+    // The developer guide's example, on its ProductCatalog item 123:
+    // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ProjectionExpressions.html
+    const product = {
+      Id: { N: '123' },
+      Title: { S: 'Book 123 Title' },
+      Description: { S: '123 description' },
+      RelatedItems: { L: [{ N: '341' }, { N: '472' }, { N: '649' }] },
+      ProductReviews: {
+        M: {
+          FiveStar: {
+            L: [
+              { S: "Excellent! Can't recommend it highly enough! Buy it!" },
+              { S: 'Do yourself a favor and buy this.' },
+            ],
+          },
+          OneStar: { L: [{ S: 'Terrible product! Do not buy this.' }] },
+        },
+      },
+    };
+
+    function catalog() {
+      const table = new LocalDynamoDbTable('ProductCatalog', 'Id', undefined, () => 0);
+      table.handle('PutItem', { Item: product });
+      return table;
+    }
+
+    it('returns a top-level attribute, a list element and a nested list', () => {
+      expect(
+        catalog().handle('GetItem', {
+          Key: { Id: { N: '123' } },
+          ProjectionExpression: 'Description, RelatedItems[0], ProductReviews.FiveStar',
+        }),
+      ).toEqual({
+        Item: {
+          Description: product.Description,
+          RelatedItems: { L: [{ N: '341' }] },
+          ProductReviews: { M: { FiveStar: product.ProductReviews.M.FiveStar } },
+        },
+      });
+    });
+
+    it('resolves ExpressionAttributeNames and leaves out missing attributes', () => {
+      expect(
+        catalog().handle('GetItem', {
+          Key: { Id: { N: '123' } },
+          ProjectionExpression: '#t, Price, RelatedItems[2], RelatedItems[7]',
+          ExpressionAttributeNames: { '#t': 'Title' },
+        }),
+      ).toEqual({ Item: { Title: product.Title, RelatedItems: { L: [{ N: '649' }] } } });
+    });
+
+    it('returns no Item for a missing key', () => {
+      expect(
+        catalog().handle('GetItem', { Key: { Id: { N: '1' } }, ProjectionExpression: 'Title' }),
+      ).toEqual({});
+      expect(
+        Object.keys(catalog().handle('GetItem', { Key: { Id: { N: '1' } } }) as object),
+      ).toEqual([]);
+    });
+
+    it.each([
+      {
+        name: 'an undefined name',
+        input: { ProjectionExpression: '#t' },
+        message:
+          'Invalid ProjectionExpression: An expression attribute name used in the document path is not defined; attribute name: #t',
+      },
+      {
+        name: 'an unused name',
+        input: { ProjectionExpression: 'Title', ExpressionAttributeNames: { '#t': 'Title' } },
+        message: 'Value provided in ExpressionAttributeNames unused in expressions: keys: {#t}',
+      },
+      {
+        name: 'overlapping paths',
+        input: { ProjectionExpression: 'ProductReviews, ProductReviews.FiveStar' },
+        message:
+          'Invalid ProjectionExpression: Two document paths overlap with each other; must remove or rewrite one of these paths; path one: [ProductReviews], path two: [ProductReviews, FiveStar]',
+      },
+      {
+        name: 'a syntax error',
+        input: { ProjectionExpression: 'Title,, Price' },
+        message: /^Invalid ProjectionExpression: Syntax error; token: ",", near: /,
+      },
+    ])('fails with ValidationException on $name', ({ input, message }) => {
+      const error = thrown(() =>
+        catalog().handle('GetItem', { Key: { Id: { N: '123' } }, ...input }),
+      );
+      expect(error?.name).toBe('ValidationException');
+      if (typeof message === 'string') expect(error?.message).toBe(message);
+      else expect(error?.message).toMatch(message);
+    });
+  });
+
+  describe('PutItem and DeleteItem requests DynamoDB rejects', () => {
+    it.each([
+      {
+        name: 'PutItem with ReturnValues ALL_NEW',
+        action: 'PutItem',
+        input: { Item: item('k'), ReturnValues: 'ALL_NEW' },
+        message: 'ReturnValues can only be ALL_OLD or NONE',
+      },
+      {
+        name: 'DeleteItem with ReturnValues UPDATED_OLD',
+        action: 'DeleteItem',
+        input: { Key: { pk: { S: 'k' } }, ReturnValues: 'UPDATED_OLD' },
+        message: 'ReturnValues can only be ALL_OLD or NONE',
+      },
+      {
+        name: 'PutItem with an unused value',
+        action: 'PutItem',
+        input: {
+          Item: item('k'),
+          ConditionExpression: 'attribute_not_exists(pk)',
+          ExpressionAttributeValues: { ':now': { N: '1' } },
+        },
+        message: 'Value provided in ExpressionAttributeValues unused in expressions: keys: {:now}',
+      },
+      {
+        name: 'DeleteItem with an undefined name',
+        action: 'DeleteItem',
+        input: { Key: { pk: { S: 'k' } }, ConditionExpression: 'attribute_exists(#k)' },
+        message:
+          'Invalid ConditionExpression: An expression attribute name used in the document path is not defined; attribute name: #k',
+      },
+      {
+        name: 'PutItem with values and no condition',
+        action: 'PutItem',
+        input: { Item: item('k'), ExpressionAttributeValues: { ':v': { N: '1' } } },
+        message:
+          'ExpressionAttributeValues can only be specified when using expressions: ConditionExpression is null',
+      },
+    ])(
+      'fails with ValidationException on $name and changes nothing',
+      ({ action, input, message }) => {
+        const { table } = newTable();
+        table.handle('PutItem', { Item: item('k', { v: { S: 'kept' } }) });
+        const error = thrown(() => table.handle(action, input));
+        expect(error?.name).toBe('ValidationException');
+        expect(error?.message).toBe(message);
+        expect(table.handle('GetItem', { Key: { pk: { S: 'k' } } })).toEqual({
+          Item: item('k', { v: { S: 'kept' } }),
+        });
+      },
+    );
+  });
+
   describe('condition expressions', () => {
     const existing = item('k', {
       status: { S: 'open' },
