@@ -10,6 +10,7 @@
  *
  * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.Attributes.html
  */
+import { isReservedWord } from './dynamodb-reserved-words';
 
 /** A DynamoDB attribute value, in DynamoDB JSON. */
 export interface AttributeValue {
@@ -110,6 +111,8 @@ export type RawPathElement =
 /** A cursor over tokens, with the rules every expression shares. */
 export class TokenReader {
   private at = 0;
+  /** The first reserved word used as a name; reported once the expression parsed. */
+  private reserved?: string;
 
   constructor(
     private readonly source: string,
@@ -185,7 +188,16 @@ export class TokenReader {
     }
     if (token.kind !== 'identifier' || this.isKeyword(token)) throw this.fail();
     this.at++;
+    if (this.reserved === undefined && isReservedWord(token.text)) this.reserved = token.text;
     return { kind: 'attribute', name: token.text };
+  }
+
+  /** Fails when a path named an attribute by a reserved word rather than a `#name`. */
+  public checkReserved(): void {
+    if (this.reserved === undefined) return;
+    throw new DynamoDbValidationError(
+      `Invalid ${this.what}: Attribute name is a reserved keyword; reserved keyword: ${this.reserved}`,
+    );
   }
 }
 
@@ -339,6 +351,7 @@ export function parseProjection(source: string, substitutions: Substitutions): D
   const raw = [reader.path()];
   while (reader.accept(',')) raw.push(reader.path());
   if (!reader.atEnd()) throw reader.fail();
+  reader.checkReserved();
   const paths = raw.map((path) => resolvePath(path, substitutions, what));
   const problem = overlapProblem(paths, what);
   if (problem) throw new DynamoDbValidationError(problem);

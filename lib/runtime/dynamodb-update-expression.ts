@@ -119,6 +119,7 @@ class UpdateParser {
       do actions.push(this.action(clause));
       while (this.reader.accept(','));
     } while (!this.reader.atEnd());
+    this.reader.checkReserved();
     return { clauses, actions };
   }
 

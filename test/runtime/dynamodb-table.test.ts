@@ -172,6 +172,12 @@ describe('LocalDynamoDbTable', () => {
         message: 'Value provided in ExpressionAttributeNames unused in expressions: keys: {#t}',
       },
       {
+        name: 'a reserved word',
+        input: { ProjectionExpression: 'Title, Data' },
+        message:
+          'Invalid ProjectionExpression: Attribute name is a reserved keyword; reserved keyword: Data',
+      },
+      {
         name: 'overlapping paths',
         input: { ProjectionExpression: 'ProductReviews, ProductReviews.FiveStar' },
         message:
@@ -693,11 +699,11 @@ describe('LocalDynamoDbTable', () => {
         expect(
           table.handle('UpdateItem', {
             Key: { Id: n('1') },
-            UpdateExpression: 'SET Title = :t ADD Views :one',
+            UpdateExpression: 'SET Title = :t ADD Visits :one',
             ExpressionAttributeValues: { ':t': s('Book'), ':one': n('1') },
             ReturnValues: 'ALL_NEW',
           }),
-        ).toEqual({ Attributes: { Id: n('1'), Title: s('Book'), Views: n('1') } });
+        ).toEqual({ Attributes: { Id: n('1'), Title: s('Book'), Visits: n('1') } });
         expect(table.size).toBe(1);
       });
 
@@ -790,11 +796,22 @@ describe('LocalDynamoDbTable', () => {
         ).toEqual(PRODUCT);
       });
 
+      it('takes a reserved word through ExpressionAttributeNames', () => {
+        const { update } = catalog();
+        expect(
+          update({
+            UpdateExpression: 'SET #s = :s',
+            ExpressionAttributeNames: { '#s': 'Status' },
+            ExpressionAttributeValues: { ':s': s('new') },
+          }).Attributes?.Status,
+        ).toEqual(s('new'));
+      });
+
       it('accepts keywords in any case and clauses in any order', () => {
         const { update } = catalog({ Tags: { SS: ['a', 'b'] } });
         expect(
           update({
-            UpdateExpression: 'delete Tags :t add Views :one remove Brand set Price = :p',
+            UpdateExpression: 'delete Tags :t add Visits :one remove Brand set Price = :p',
             ExpressionAttributeValues: { ':t': { SS: ['a'] }, ':one': n('1'), ':p': n('1') },
           }).Attributes,
         ).toEqual({
@@ -803,7 +820,7 @@ describe('LocalDynamoDbTable', () => {
           Price: n('1'),
           InStock: { BOOL: true },
           Tags: { SS: ['b'] },
-          Views: n('1'),
+          Visits: n('1'),
         });
       });
 
@@ -948,6 +965,21 @@ describe('LocalDynamoDbTable', () => {
           name: 'an empty expression',
           input: { UpdateExpression: '  ' },
           message: 'Invalid UpdateExpression: The expression can not be empty;',
+        },
+        {
+          name: 'a reserved word as an attribute name',
+          input: {
+            UpdateExpression: 'SET Status = :s',
+            ExpressionAttributeValues: { ':s': s('new') },
+          },
+          message:
+            'Invalid UpdateExpression: Attribute name is a reserved keyword; reserved keyword: Status',
+        },
+        {
+          name: 'a reserved word inside a path',
+          input: { UpdateExpression: 'REMOVE Dimensions.size' },
+          message:
+            'Invalid UpdateExpression: Attribute name is a reserved keyword; reserved keyword: size',
         },
         {
           name: 'a clause used twice',
