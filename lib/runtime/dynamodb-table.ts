@@ -10,9 +10,14 @@ import { UnsupportedCallError } from './sdk-interceptor';
 
 export { DynamoDbValidationError } from './dynamodb-expression';
 
-/** Thrown like DynamoDB when a condition expression is false. */
+/**
+ * Thrown like DynamoDB when a condition expression is false; it carries the
+ * item when the request's ReturnValuesOnConditionCheckFailure is `ALL_OLD`.
+ *
+ * @see https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UpdateItem.html#DDB-UpdateItem-request-ReturnValuesOnConditionCheckFailure
+ */
 export class ConditionalCheckFailed extends Error {
-  constructor() {
+  constructor(public readonly Item?: Item) {
     super('The conditional request failed');
     this.name = 'ConditionalCheckFailedException';
   }
@@ -195,7 +200,8 @@ export class LocalDynamoDbTable {
         input.ExpressionAttributeNames ?? {},
       )
     ) {
-      throw new ConditionalCheckFailed();
+      const returnItem = input.ReturnValuesOnConditionCheckFailure === 'ALL_OLD' && item;
+      throw new ConditionalCheckFailed(returnItem ? structuredClone(returnItem) : undefined);
     }
   }
 }

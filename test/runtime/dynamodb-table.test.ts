@@ -912,6 +912,26 @@ describe('LocalDynamoDbTable', () => {
         expect(stored()).toEqual(PRODUCT);
       });
 
+      it.each([
+        { returnValues: 'ALL_OLD', item: PRODUCT },
+        { returnValues: 'NONE', item: undefined },
+        { returnValues: undefined, item: undefined },
+      ])(
+        'carries the item on the error for ReturnValuesOnConditionCheckFailure $returnValues',
+        ({ returnValues, item: expected }) => {
+          const { update } = catalog();
+          const error = thrown(() =>
+            update({
+              UpdateExpression: 'REMOVE Brand',
+              ConditionExpression: 'attribute_not_exists(Id)',
+              ReturnValuesOnConditionCheckFailure: returnValues,
+            }),
+          ) as Error & { Item?: unknown };
+          expect(error).toBeInstanceOf(ConditionalCheckFailed);
+          expect(error.Item).toEqual(expected);
+        },
+      );
+
       it('creates no item when the condition fails on a missing one', () => {
         const table = new LocalDynamoDbTable('ProductCatalog', 'Id', undefined, () => 0);
         const update = () =>
