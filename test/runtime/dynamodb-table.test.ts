@@ -786,6 +786,21 @@ describe('LocalDynamoDbTable', () => {
         ).toEqual({ NS: ['1', '3'] });
       });
 
+      it('ADD and DELETE compare binary set elements by their bytes', () => {
+        const bytes = (...b: number[]) => new Uint8Array(b);
+        const { update } = catalog({ Blobs: { BS: [bytes(1), bytes(2)] } });
+        update({
+          UpdateExpression: 'ADD Blobs :b',
+          ExpressionAttributeValues: { ':b': { BS: [bytes(2), bytes(3)] } },
+        });
+        expect(
+          update({
+            UpdateExpression: 'DELETE Blobs :b',
+            ExpressionAttributeValues: { ':b': { BS: [bytes(1)] } },
+          }).Attributes?.Blobs,
+        ).toEqual({ BS: [bytes(2), bytes(3)] });
+      });
+
       it('DELETE of every element removes the set attribute', () => {
         const { update } = catalog({ Color: { SS: ['Red'] } });
         expect(
