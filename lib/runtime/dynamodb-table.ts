@@ -87,6 +87,10 @@ export class LocalDynamoDbTable {
    * @see https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_GetItem.html
    */
   private getItem(input: Record<string, any>): { Item?: Item } {
+    if (input.ProjectionExpression === undefined && input.ExpressionAttributeNames !== undefined)
+      throw new DynamoDbValidationError(
+        'ExpressionAttributeNames can only be specified when using expressions',
+      );
     const substitutions = new Substitutions(input.ExpressionAttributeNames);
     const paths =
       input.ProjectionExpression === undefined

@@ -167,6 +167,11 @@ describe('LocalDynamoDbTable', () => {
           'Invalid ProjectionExpression: An expression attribute name used in the document path is not defined; attribute name: #t',
       },
       {
+        name: 'names without a projection',
+        input: { ExpressionAttributeNames: { '#t': 'Title' } },
+        message: 'ExpressionAttributeNames can only be specified when using expressions',
+      },
+      {
         name: 'an unused name',
         input: { ProjectionExpression: 'Title', ExpressionAttributeNames: { '#t': 'Title' } },
         message: 'Value provided in ExpressionAttributeNames unused in expressions: keys: {#t}',
