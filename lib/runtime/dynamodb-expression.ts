@@ -37,7 +37,9 @@ export type DocumentPath = readonly PathElement[];
 
 /**
  * Thrown like DynamoDB for a request it rejects: the AWS SDK throws an error
- * named `ValidationException` with DynamoDB's message.
+ * named `ValidationException` with DynamoDB's message. The messages, which
+ * DynamoDB's documentation does not list, are DynamoDB's own as dynalite's
+ * test suite (written against DynamoDB) records them.
  *
  * @see https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/CommonErrors.html
  */
@@ -87,7 +89,10 @@ export function tokenize(source: string, what: string): Token[] {
   return tokens;
 }
 
-/** DynamoDB's syntax error, naming the bad token and the tokens around it. */
+/**
+ * DynamoDB's syntax error, naming the bad token and (an approximation of
+ * DynamoDB's `near`) the tokens on either side of it.
+ */
 export function syntaxError(
   source: string,
   what: string,
@@ -291,11 +296,11 @@ export function overlapProblem(paths: readonly DocumentPath[], what: string): st
       const shared = Math.min(one.length, two.length);
       let k = 0;
       while (k < shared && one[k] === two[k]) k++;
-      const paths2 = `must remove or rewrite one of these paths; path one: ${pathText(one)}, path two: ${pathText(two)}`;
+      const both = `must remove or rewrite one of these paths; path one: ${pathText(one)}, path two: ${pathText(two)}`;
       if (k === shared)
-        return `Invalid ${what}: Two document paths overlap with each other; ${paths2}`;
+        return `Invalid ${what}: Two document paths overlap with each other; ${both}`;
       if (typeof one[k] !== typeof two[k])
-        return `Invalid ${what}: Two document paths conflict with each other; ${paths2}`;
+        return `Invalid ${what}: Two document paths conflict with each other; ${both}`;
     }
   }
   return undefined;
