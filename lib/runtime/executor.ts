@@ -247,7 +247,18 @@ export class StateMachineExecutor {
       case 'aws-sdk:dynamodb:updateItem':
       case 'aws-sdk:dynamodb:deleteItem': {
         const action = integration.split(':').pop()!;
-        return this.services.dynamoDb(action[0].toUpperCase() + action.slice(1), input);
+        try {
+          return this.services.dynamoDb(action[0].toUpperCase() + action.slice(1), input);
+        } catch (error) {
+          // A service's error reaches the workflow as `ServiceName.ErrorName`: `DynamoDb.` for
+          // the AWS SDK integration (the service name in PascalCase), `DynamoDB.` for the
+          // optimized one, as in the examples of its page.
+          // @see https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html
+          // @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-ddb.html
+          const prefix = integration.startsWith('aws-sdk:') ? 'DynamoDb' : 'DynamoDB';
+          const e = error as Error;
+          throw statesError(`${prefix}.${e.name}`, e.message);
+        }
       }
       case 'sqs:sendMessage':
       case 'aws-sdk:sqs:sendMessage':
