@@ -158,6 +158,11 @@ beforeAll(() => {
     new sfn.Wait(stack, 'OneMinute', { time: sfn.WaitTime.duration(Duration.seconds(60)) }),
   );
   machine(
+    'ShortPause',
+    new sfn.Wait(stack, 'TooLong', { time: sfn.WaitTime.duration(Duration.seconds(60)) }),
+    Duration.seconds(30),
+  );
+  machine(
     'S3Read',
     new tasks.CallAwsService(stack, 'ReadReceipt', {
       service: 's3',
@@ -402,10 +407,22 @@ describe('local runtime integrations written with aws-cdk-lib tasks', () => {
       expect(Date.parse(execution.stoppedAt!) - startedAt).toBe(60_000);
     });
 
+    // The execution's TimeoutSeconds ends it with States.Timeout, status TIMED_OUT.
+    // @see https://docs.aws.amazon.com/step-functions/latest/dg/statemachine-structure.html
+    test("the state machine's TimeoutSeconds ends a longer Wait: TIMED_OUT at 30 s", async () => {
+      const execution = await run('ShortPause', {});
+      await runtime.advance(Duration.seconds(29));
+      expect(execution.status).toBe('RUNNING');
+      await runtime.advance(Duration.seconds(1));
+      expect(execution).toMatchObject({ status: 'TIMED_OUT', error: 'States.Timeout' });
+      expect(Date.parse(execution.stoppedAt!) - Date.parse(execution.startedAt)).toBe(30_000);
+    });
+
     const token = () => (runtime.record.messages[0].body as { token: string }).token;
 
     // A callback task that gets no heartbeat within HeartbeatSeconds fails with States.HeartbeatTimeout.
     // @see https://docs.aws.amazon.com/step-functions/latest/dg/state-task.html
+    // @see https://docs.aws.amazon.com/step-functions/latest/dg/sfn-stuck-execution.html
     // @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_SendTaskHeartbeat.html
     test('HeartbeatSeconds ends a silent callback task with States.HeartbeatTimeout', async () => {
       const execution = await run('AwaitKitchen', { id: 'k-1' });
