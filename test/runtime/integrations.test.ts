@@ -5,7 +5,8 @@ import {
   SFNClient,
 } from '@aws-sdk/client-sfn';
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { Duration, Stack } from 'aws-cdk-lib';
+import { CfnResource, Duration, Stack } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -42,7 +43,7 @@ beforeAll(() => {
   });
   const queue = new sqs.Queue(stack, 'Kitchen');
   const topic = new sns.Topic(stack, 'Alerts');
-  const machine = (id: string, definition: sfn.IChainable, timeout?: Duration) => {
+  const machine: MachineFactory = (id, definition, timeout) => {
     const sm = new sfn.StateMachine(stack, id, {
       definitionBody: sfn.DefinitionBody.fromChainable(definition),
       timeout,
@@ -50,12 +51,35 @@ beforeAll(() => {
     machines[id] = stack.resolve((sm.node.defaultChild as sfn.CfnStateMachine).logicalId);
     return sm;
   };
-  // A child that greets its input's name, or fails when asked to.
+  buildChildWorkflows(stack, machine);
+  buildDynamoWorkflows(stack, machine, table);
+  buildMessageWorkflows(stack, machine, queue, topic);
+  buildClockWorkflows(stack, machine);
+  buildBillingContext(stack, table, queue);
+  queueUrl = `https://sqs.us-east-1.amazonaws.com/123456789012/${logicalId(stack, queue)}`;
+  topicArn = `arn:aws:sns:us-east-1:123456789012:${logicalId(stack, topic)}`;
+  tableName = logicalId(stack, table);
+  assemblyDir = app.synth().directory;
+});
+
+type MachineFactory = (
+  id: string,
+  definition: sfn.IChainable,
+  timeout?: Duration,
+) => sfn.StateMachine;
+
+function logicalId(stack: Stack, construct: Construct): string {
+  return stack.resolve((construct.node.defaultChild as CfnResource).logicalId);
+}
+
+/** A child that greets its input's name, or fails when asked to, and its parents. */
+function buildChildWorkflows(stack: Stack, machine: MachineFactory): void {
   const child = machine(
     'Child',
     new sfn.Choice(stack, 'ShouldFail')
       .when(
-        // A comparison on a missing path is a runtime error on AWS: test for presence first.
+        // Presence first (IsPresent), so that an input without `fail` greets.
+        // @see https://docs.aws.amazon.com/step-functions/latest/dg/state-choice.html
         sfn.Condition.and(
           sfn.Condition.isPresent('$.fail'),
           sfn.Condition.booleanEquals('$.fail', true),
@@ -95,6 +119,9 @@ beforeAll(() => {
       input: sfn.TaskInput.fromObject({ 'name.$': '$.name', token: sfn.JsonPath.taskToken }),
     }),
   );
+}
+
+function buildDynamoWorkflows(stack: Stack, machine: MachineFactory, table: dynamodb.ITable) {
   const key = { pk: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.stringAt('$.id')) };
   machine(
     'Crud',
@@ -127,6 +154,14 @@ beforeAll(() => {
       iamResources: [table.tableArn],
     }),
   );
+}
+
+function buildMessageWorkflows(
+  stack: Stack,
+  machine: MachineFactory,
+  queue: sqs.IQueue,
+  topic: sns.ITopic,
+): void {
   machine(
     'Notify',
     new tasks.SqsSendMessage(stack, 'Send', {
@@ -154,15 +189,6 @@ beforeAll(() => {
     }),
   );
   machine(
-    'Pause',
-    new sfn.Wait(stack, 'OneMinute', { time: sfn.WaitTime.duration(Duration.seconds(60)) }),
-  );
-  machine(
-    'ShortPause',
-    new sfn.Wait(stack, 'TooLong', { time: sfn.WaitTime.duration(Duration.seconds(60)) }),
-    Duration.seconds(30),
-  );
-  machine(
     'S3Read',
     new tasks.CallAwsService(stack, 'ReadReceipt', {
       service: 's3',
@@ -171,7 +197,22 @@ beforeAll(() => {
       iamResources: ['arn:aws:s3:::receipts/*'],
     }),
   );
-  // The same tasks inside a bounded context's workflow.
+}
+
+function buildClockWorkflows(stack: Stack, machine: MachineFactory): void {
+  machine(
+    'Pause',
+    new sfn.Wait(stack, 'OneMinute', { time: sfn.WaitTime.duration(Duration.seconds(60)) }),
+  );
+  machine(
+    'ShortPause',
+    new sfn.Wait(stack, 'TooLong', { time: sfn.WaitTime.duration(Duration.seconds(60)) }),
+    Duration.seconds(30),
+  );
+}
+
+/** The same tasks inside a bounded context's workflow. */
+function buildBillingContext(stack: Stack, table: dynamodb.ITable, queue: sqs.IQueue): void {
   const bus = new DomainEventBus(stack, 'Bus', { appName: 'shop' });
   const billing = new BoundedContext(stack, 'Billing', { bus, events: ['Billed'] });
   billing.workflow(
@@ -189,11 +230,7 @@ beforeAll(() => {
       )
       .next(billing.emit('Billed')),
   );
-  queueUrl = `https://sqs.us-east-1.amazonaws.com/123456789012/${stack.resolve((queue.node.defaultChild as sqs.CfnQueue).logicalId)}`;
-  topicArn = `arn:aws:sns:us-east-1:123456789012:${stack.resolve((topic.node.defaultChild as sns.CfnTopic).logicalId)}`;
-  tableName = stack.resolve((table.node.defaultChild as dynamodb.CfnTable).logicalId);
-  assemblyDir = app.synth().directory;
-});
+}
 
 beforeEach(() => {
   runtime = LocalRuntime.fromAssembly(assemblyDir);
