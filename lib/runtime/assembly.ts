@@ -68,6 +68,8 @@ export interface LocalRuleSpec {
 export interface LocalTableSpec {
   readonly logicalId: string;
   readonly partitionKey: string;
+  /** The sort key, when the table has one. */
+  readonly sortKey?: string;
   readonly ttlAttribute?: string;
 }
 
@@ -273,13 +275,19 @@ function readStack(
         targets: resolve(props.Targets ?? [], 'Targets') as LocalRuleTarget[],
         description: props.Description,
       });
-    } else if (resource.Type === 'AWS::DynamoDB::Table') {
-      const hash = (props.KeySchema as { AttributeName: string; KeyType: string }[]).find(
-        (k) => k.KeyType === 'HASH',
-      );
+    } else if (
+      resource.Type === 'AWS::DynamoDB::Table' ||
+      resource.Type === 'AWS::DynamoDB::GlobalTable'
+    ) {
+      // A TableV2 synthesizes a GlobalTable (one replica in the stack's region): the same API.
+      // @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-globaltable.html
+      const schema = props.KeySchema as { AttributeName: string; KeyType: string }[];
+      const hash = schema.find((k) => k.KeyType === 'HASH');
+      const range = schema.find((k) => k.KeyType === 'RANGE');
       spec.tables.push({
         logicalId,
         partitionKey: hash?.AttributeName ?? 'pk',
+        sortKey: range?.AttributeName,
         ttlAttribute: props.TimeToLiveSpecification?.Enabled
           ? props.TimeToLiveSpecification.AttributeName
           : undefined,

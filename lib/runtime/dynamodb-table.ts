@@ -41,10 +41,23 @@ export class LocalDynamoDbTable {
 
   constructor(
     public readonly name: string,
-    private readonly partitionKey: string,
+    partitionKey: string,
     private readonly ttlAttribute: string | undefined,
     private readonly now: () => number,
-  ) {}
+    sortKey?: string,
+  ) {
+    this.keyAttributes = sortKey === undefined ? [partitionKey] : [partitionKey, sortKey];
+  }
+
+  /** The partition key, then the sort key when the table has one. */
+  private readonly keyAttributes: readonly string[];
+
+  /** The key attributes of `item`. */
+  private keyPart(item: Item): Item {
+    const key: Item = {};
+    for (const name of this.keyAttributes) key[name] = item[name];
+    return key;
+  }
 
   /** Serve one DynamoDB action. */
   public handle(action: string, input: Record<string, any>): unknown {
@@ -52,7 +65,7 @@ export class LocalDynamoDbTable {
       case 'GetItem':
         return this.getItem(input);
       case 'PutItem': {
-        const key = { [this.partitionKey]: input.Item[this.partitionKey] };
+        const key = this.keyPart(input.Item ?? {});
         checkReturnValues(input.ReturnValues, ['NONE', 'ALL_OLD']);
         this.checkPlaceholders(input);
         const old = this.get(key);
@@ -138,7 +151,10 @@ export class LocalDynamoDbTable {
   /** The Key, which must be the table's key attribute alone. */
   private checkKey(key: Item | undefined): Item {
     const names = Object.keys(key ?? {});
-    if (names.length !== 1 || names[0] !== this.partitionKey) {
+    if (
+      names.length !== this.keyAttributes.length ||
+      !this.keyAttributes.every((name) => names.includes(name))
+    ) {
       throw new DynamoDbValidationError('The provided key element does not match the schema');
     }
     return key!;
@@ -146,10 +162,10 @@ export class LocalDynamoDbTable {
 
   /** UpdateItem cannot change a key attribute (API reference, AttributeValueUpdate). */
   private checkKeyUntouched(actions: readonly UpdateAction[]): void {
-    const onKey = actions.find((action) => action.path[0] === this.partitionKey);
+    const onKey = actions.find((action) => this.keyAttributes.includes(String(action.path[0])));
     if (onKey) {
       throw new DynamoDbValidationError(
-        `One or more parameter values were invalid: Cannot update attribute ${this.partitionKey}. This attribute is part of the key`,
+        `One or more parameter values were invalid: Cannot update attribute ${String(onKey.path[0])}. This attribute is part of the key`,
       );
     }
   }
@@ -187,10 +203,17 @@ export class LocalDynamoDbTable {
   }
 
   private keyOf(item: Item): string {
-    const value = item[this.partitionKey];
-    if (!value)
-      throw new Error(`${this.name}: the item has no partition key '${this.partitionKey}'`);
-    return JSON.stringify(value);
+    const values = this.keyAttributes.map((name) => {
+      const value = item[name];
+      // As PutItem answers an item without one of the table's key attributes.
+      // @see https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_PutItem.html
+      if (!value)
+        throw new DynamoDbValidationError(
+          `One or more parameter values were invalid: Missing the key ${name} in the item`,
+        );
+      return value;
+    });
+    return JSON.stringify(values.length === 1 ? values[0] : values);
   }
 
   private check(key: Item, input: Record<string, any>): void {

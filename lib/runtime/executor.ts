@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Activity } from './activity';
 import { LocalStateMachineSpec } from './assembly';
 import { VirtualClock } from './clock';
@@ -261,11 +261,27 @@ export class StateMachineExecutor {
         }
       }
       case 'sqs:sendMessage':
-      case 'aws-sdk:sqs:sendMessage':
-        return this.message('sqs', input.QueueUrl, input.MessageBody, cause);
+      case 'aws-sdk:sqs:sendMessage': {
+        // A JSON MessageBody is sent as its text; the answer carries the MD5 of the body.
+        // @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-sqs.html
+        // @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html
+        const body = messageText(input.MessageBody);
+        return {
+          ...this.message('sqs', input.QueueUrl, body, cause, input.MessageAttributes),
+          MD5OfMessageBody: createHash('md5').update(body).digest('hex'),
+        };
+      }
       case 'sns:publish':
       case 'aws-sdk:sns:publish':
-        return this.message('sns', input.TopicArn ?? input.TargetArn, input.Message, cause);
+        // @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-sns.html
+        return this.message(
+          'sns',
+          input.TopicArn ?? input.TargetArn ?? input.PhoneNumber,
+          messageText(input.Message),
+          cause,
+          input.MessageAttributes,
+          input.Subject,
+        );
       default:
         throw this.unsupported(resource, stateName);
     }
@@ -319,7 +335,14 @@ export class StateMachineExecutor {
   }
 
   /** SQS SendMessage or SNS Publish: recorded, as nothing of the app consumes them locally. */
-  private message(service: 'sqs' | 'sns', target: unknown, body: unknown, sentBy: string): unknown {
+  private message(
+    service: 'sqs' | 'sns',
+    target: unknown,
+    body: string,
+    sentBy: string,
+    attributes?: unknown,
+    subject?: unknown,
+  ): { MessageId: string } {
     const messageId = randomUUID();
     this.services.record.messages.push({
       order: this.services.record.nextOrder(),
@@ -327,6 +350,8 @@ export class StateMachineExecutor {
       service,
       target: String(target),
       body,
+      ...(attributes === undefined ? {} : { attributes }),
+      ...(subject === undefined ? {} : { subject: String(subject) }),
       sentBy,
       messageId,
     });
@@ -385,6 +410,11 @@ function parseChildInput(text: string): unknown {
       `Invalid State Machine Execution Input: '${(error as Error).message}'`,
     );
   }
+}
+
+/** A message body as the service receives it: text, a JSON value given in the definition as its JSON text. */
+function messageText(body: unknown): string {
+  return typeof body === 'string' ? body : (JSON.stringify(body) ?? '');
 }
 
 function disposedError(): Error {

@@ -136,8 +136,12 @@ export class LocalRuntime {
     for (const table of app.tables) {
       this.tables.set(
         table.logicalId,
-        new LocalDynamoDbTable(table.logicalId, table.partitionKey, table.ttlAttribute, () =>
-          this.clock.now(),
+        new LocalDynamoDbTable(
+          table.logicalId,
+          table.partitionKey,
+          table.ttlAttribute,
+          () => this.clock.now(),
+          table.sortKey,
         ),
       );
     }

@@ -82,7 +82,12 @@ export interface RecordedMessage {
   readonly service: 'sqs' | 'sns';
   /** The queue URL or topic ARN. */
   readonly target: string;
-  readonly body: unknown;
+  /** The message body (SQS) or message (SNS), as text. */
+  readonly body: string;
+  /** Its message attributes, as given. */
+  readonly attributes?: unknown;
+  /** The subject of an SNS message. */
+  readonly subject?: string;
   /** The state that sent it (`orders/Notify`). */
   readonly sentBy: string;
   readonly messageId: string;

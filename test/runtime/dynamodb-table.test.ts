@@ -90,11 +90,67 @@ describe('LocalDynamoDbTable', () => {
       expect(table.size).toBe(0);
     });
 
-    it('fails when an item has no partition key', () => {
+    it('fails when an item has no partition key, as PutItem does', () => {
       const { table } = newTable();
-      expect(() => table.handle('PutItem', { Item: { other: { S: 'x' } } })).toThrow(
-        /no partition key 'pk'/,
+      const error = (() => {
+        try {
+          table.handle('PutItem', { Item: { other: { S: 'x' } } });
+        } catch (e) {
+          return e as Error;
+        }
+      })();
+      expect(error).toMatchObject({
+        name: 'ValidationException',
+        message: 'One or more parameter values were invalid: Missing the key pk in the item',
+      });
+    });
+  });
+
+  // A table with a sort key identifies an item by both key attributes, and a Key names both.
+  // @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.CoreComponents.html#HowItWorks.CoreComponents.PrimaryKey
+  describe('a table with a sort key', () => {
+    const orderLines = () =>
+      new LocalDynamoDbTable('OrderLines', 'orderId', undefined, () => 0, 'line');
+    const line = (orderId: string, n: string, sku: string) => ({
+      orderId: { S: orderId },
+      line: { N: n },
+      sku: { S: sku },
+    });
+
+    it('keeps two items of one partition apart, by their sort key', () => {
+      const table = orderLines();
+      table.handle('PutItem', {
+        Item: line('o-1', '1', 'pizza'),
+        ConditionExpression: 'attribute_not_exists(orderId)',
+      });
+      table.handle('PutItem', {
+        Item: line('o-1', '2', 'cola'),
+        ConditionExpression: 'attribute_not_exists(orderId)',
+      });
+      expect(table.size).toBe(2);
+      expect(table.handle('GetItem', { Key: { orderId: { S: 'o-1' }, line: { N: '2' } } })).toEqual(
+        { Item: line('o-1', '2', 'cola') },
       );
+      table.handle('DeleteItem', { Key: { orderId: { S: 'o-1' }, line: { N: '1' } } });
+      expect(table.size).toBe(1);
+    });
+
+    it('refuses a Key without the sort key, and an update of it', () => {
+      const table = orderLines();
+      expect(() =>
+        table.handle('UpdateItem', {
+          Key: { orderId: { S: 'o-1' } },
+          UpdateExpression: 'SET sku = :s',
+          ExpressionAttributeValues: { ':s': { S: 'x' } },
+        }),
+      ).toThrow('The provided key element does not match the schema');
+      expect(() =>
+        table.handle('UpdateItem', {
+          Key: { orderId: { S: 'o-1' }, line: { N: '1' } },
+          UpdateExpression: 'SET line = :n',
+          ExpressionAttributeValues: { ':n': { N: '3' } },
+        }),
+      ).toThrow('Cannot update attribute line. This attribute is part of the key');
     });
   });
 

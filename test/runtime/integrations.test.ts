@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   SendTaskFailureCommand,
   SendTaskHeartbeatCommand,
@@ -53,6 +54,7 @@ beforeAll(() => {
   };
   buildChildWorkflows(stack, machine);
   buildDynamoWorkflows(stack, machine, table);
+  buildLineWorkflows(stack, machine);
   buildMessageWorkflows(stack, machine, queue, topic);
   buildClockWorkflows(stack, machine);
   buildBillingContext(stack, table, queue);
@@ -153,6 +155,38 @@ function buildDynamoWorkflows(stack: Stack, machine: MachineFactory, table: dyna
       parameters: { TableName: table.tableName, Key: { pk: { 'S.$': '$.id' } } },
       iamResources: [table.tableArn],
     }),
+  );
+}
+
+/** A TableV2 (a GlobalTable in the template) with a sort key: two lines of one order. */
+function buildLineWorkflows(stack: Stack, machine: MachineFactory) {
+  const lines = new dynamodb.TableV2(stack, 'Lines', {
+    partitionKey: { name: 'orderId', type: dynamodb.AttributeType.STRING },
+    sortKey: { name: 'line', type: dynamodb.AttributeType.NUMBER },
+  });
+  const orderId = tasks.DynamoAttributeValue.fromString(sfn.JsonPath.stringAt('$.id'));
+  const put = (id: string, line: string, sku: string) =>
+    new tasks.DynamoPutItem(stack, id, {
+      table: lines,
+      item: {
+        orderId,
+        line: tasks.DynamoAttributeValue.fromNumber(Number(line)),
+        sku: tasks.DynamoAttributeValue.fromString(sku),
+      },
+      conditionExpression: 'attribute_not_exists(orderId)',
+      resultPath: sfn.JsonPath.DISCARD,
+    });
+  machine(
+    'TwoLines',
+    put('PutLine1', '1', 'pizza')
+      .next(put('PutLine2', '2', 'cola'))
+      .next(
+        new tasks.DynamoGetItem(stack, 'GetLine2', {
+          table: lines,
+          key: { orderId, line: tasks.DynamoAttributeValue.fromNumber(2) },
+          resultPath: '$.line2',
+        }),
+      ),
   );
 }
 
@@ -386,6 +420,18 @@ describe('local runtime integrations written with aws-cdk-lib tasks', () => {
     });
   });
 
+  // A TableV2 synthesizes an AWS::DynamoDB::GlobalTable; an item's key is its partition key
+  // and its sort key together, so two lines of one order are two items.
+  // @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.CoreComponents.html
+  test('a TableV2 with a sort key keeps two items of one partition apart', async () => {
+    const execution = await run('TwoLines', { id: 'o-9' });
+    expect(execution.error).toBeUndefined();
+    expect(execution.status).toBe('SUCCEEDED');
+    expect((execution.output as Record<string, any>).line2).toEqual({
+      Item: { orderId: { S: 'o-9' }, line: { N: '2' }, sku: { S: 'cola' } },
+    });
+  });
+
   describe('SQS and SNS', () => {
     // SendMessage and Publish return the MessageId of the message.
     // @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-sqs.html
@@ -397,6 +443,9 @@ describe('local runtime integrations written with aws-cdk-lib tasks', () => {
       expect(execution.status).toBe('SUCCEEDED');
       const output = execution.output as Record<string, any>;
       expect(output.sqs.MessageId).toEqual(expect.any(String));
+      expect(output.sqs.MD5OfMessageBody).toBe(
+        createHash('md5').update('order o-1 is ready').digest('hex'),
+      );
       expect(output.sns.MessageId).toEqual(expect.any(String));
       expect(runtime.record.messages).toEqual([
         expect.objectContaining({
@@ -455,7 +504,7 @@ describe('local runtime integrations written with aws-cdk-lib tasks', () => {
       expect(Date.parse(execution.stoppedAt!) - Date.parse(execution.startedAt)).toBe(30_000);
     });
 
-    const token = () => (runtime.record.messages[0].body as { token: string }).token;
+    const token = () => (JSON.parse(runtime.record.messages[0].body) as { token: string }).token;
 
     // A callback task that gets no heartbeat within HeartbeatSeconds fails with States.HeartbeatTimeout.
     // @see https://docs.aws.amazon.com/step-functions/latest/dg/state-task.html
@@ -466,7 +515,7 @@ describe('local runtime integrations written with aws-cdk-lib tasks', () => {
       expect(runtime.record.messages[0]).toMatchObject({
         service: 'sqs',
         target: queueUrl,
-        body: { id: 'k-1', token: expect.any(String) },
+        body: expect.stringMatching(/^\{"id":"k-1","token":"[^"]+"\}$/),
       });
       await runtime.advance(Duration.seconds(59));
       expect(execution.status).toBe('RUNNING');
