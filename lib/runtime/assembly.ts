@@ -36,6 +36,11 @@ export interface LocalStateMachineSpec {
   readonly arn: string;
   readonly name: string;
   readonly definition: Record<string, unknown>;
+  /**
+   * `STANDARD`, or `EXPRESS`: at-least-once and not idempotent (a name used
+   * again starts another execution), request-response integrations only.
+   */
+  readonly type: 'STANDARD' | 'EXPRESS';
   /** The bounded context it belongs to, read from the sources it publishes (`orders`). */
   readonly contextName?: string;
   /** The contract its context wrote in the state machine's metadata, if any. */

@@ -62,6 +62,7 @@ export class StateMachineExecutor {
     private readonly services: ExecutorServices,
   ) {
     this.label = spec.contextName ?? spec.logicalId;
+    if (spec.type === 'EXPRESS') refuseExpressPatterns(spec);
     const { activity } = services;
     this.engine = new StateMachineEngine(spec.definition, {
       clock: services.clock,
@@ -101,12 +102,18 @@ export class StateMachineExecutor {
     name?: string,
   ): { execution: RecordedExecution; done: Promise<RecordedExecution> } {
     const inputText = executionInput(input);
-    if (name !== undefined) {
+    const express = this.spec.type === 'EXPRESS';
+    // An Express workflow does not manage idempotency: the same name starts another execution.
+    if (name !== undefined && !express) {
       const same = this.reusedName(name, inputText);
       if (same) return { execution: same, done: this.ended(same) };
     }
     const executionName = name ?? randomUUID();
-    const executionArn = `${this.spec.arn.replace(':stateMachine:', ':execution:')}:${executionName}`;
+    // An Express execution's ARN names the state machine, the execution and its own id.
+    // @see https://docs.aws.amazon.com/step-functions/latest/dg/express-at-least-once-execution.html
+    const executionArn = express
+      ? `${this.spec.arn.replace(':stateMachine:', ':express:')}:${executionName}:${randomUUID()}`
+      : `${this.spec.arn.replace(':stateMachine:', ':execution:')}:${executionName}`;
     const execution: RecordedExecution = {
       executionArn,
       stateMachine: this.spec.logicalId,
@@ -118,13 +125,13 @@ export class StateMachineExecutor {
       status: 'RUNNING',
       transitions: [],
     };
-    if (name !== undefined) this.names.set(name, { execution, inputText });
+    if (name !== undefined && !express) this.names.set(name, { execution, inputText });
     this.services.record.allExecutions.push(execution);
     this.services.activity.started(execution);
     const active: { record: RecordedExecution; run?: Execution } = { record: execution };
     this.running.set(executionArn, active);
     // The engine gets the input as StartExecution does: a copy parsed from its JSON text.
-    const run = this.engine.start(JSON.parse(inputText), { name: executionName });
+    const run = this.engine.start(JSON.parse(inputText), { name: executionName, executionArn });
     active.run = run;
     const done = run.done.then((result) => {
       this.finish(execution, result.status, result.output, result.error, result.cause);
@@ -398,6 +405,28 @@ function executionInput(input: unknown): string {
       `Invalid State Machine Execution Input: '${(error as Error).message.split('\n')[0]}'`,
     );
   }
+}
+
+/**
+ * Refuses what Step Functions refuses when an Express state machine is
+ * created: a task that waits for a callback (`.waitForTaskToken`) or for a job
+ * (`.sync`). Express workflows support request-response integrations only.
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-supported-services.html
+ */
+function refuseExpressPatterns(spec: LocalStateMachineSpec): void {
+  const visit = (graph: { States?: Record<string, Record<string, any>> }): void => {
+    for (const [name, state] of Object.entries(graph.States ?? {})) {
+      const pattern = /\.(waitForTaskToken|sync(:2)?)$/.exec(String(state.Resource ?? ''))?.[0];
+      if (pattern)
+        throw new Error(
+          `The Express state machine ${spec.stackName}/${spec.contextName ?? spec.logicalId} has the state '${name}' with the ${pattern} pattern (${String(state.Resource)}), which Express workflows do not support: Step Functions refuses to create it. Use a Standard workflow, or a request-response task.`,
+        );
+      for (const branch of state.Branches ?? []) visit(branch);
+      const processor = state.ItemProcessor ?? state.Iterator;
+      if (processor) visit(processor);
+    }
+  };
+  visit(spec.definition as { States?: Record<string, Record<string, any>> });
 }
 
 /** A child execution's `Input` given as text: it must be JSON, as StartExecution requires. */

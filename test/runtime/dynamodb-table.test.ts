@@ -98,6 +98,7 @@ describe('LocalDynamoDbTable', () => {
         } catch (e) {
           return e as Error;
         }
+        return undefined;
       })();
       expect(error).toMatchObject({
         name: 'ValidationException',

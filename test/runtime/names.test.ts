@@ -66,6 +66,7 @@ describe('appNames', () => {
         stackName: 'Shop',
         arn: 'arn:aws:states:us-east-1:123456789012:stateMachine:PaymentsWorkflow',
         name: 'PaymentsWorkflow',
+        type: 'STANDARD',
         contextName: 'payments',
         definition: {
           States: {

@@ -69,6 +69,11 @@ export interface StateMachineEngineOptions {
 export interface StartOptions {
   /** @default - exec-1, exec-2, ... */
   readonly name?: string;
+  /**
+   * The execution's ARN (an Express execution's has its own form).
+   * @default - the state machine's ARN with `execution` and the name
+   */
+  readonly executionArn?: string;
 }
 
 /**
@@ -130,7 +135,7 @@ export class StateMachineEngine {
   /** Starts an execution; it runs as the clock and the handlers let it. */
   public start(input: unknown, options: StartOptions = {}): Execution {
     const name = options.name ?? `exec-${++this.executions}`;
-    return new Execution(this, name, input);
+    return new Execution(this, name, input, options.executionArn);
   }
 
   /** Completes the `.waitForTaskToken` task waiting on `token` with `output`. */
@@ -169,7 +174,12 @@ export class StateMachineEngine {
   }
 
   /** @internal */
-  public runContext(execution: Execution, input: unknown, startTime: string): RunContext {
+  public runContext(
+    execution: Execution,
+    input: unknown,
+    startTime: string,
+    executionArn?: string,
+  ): RunContext {
     const { options } = this;
     const stateMachineArn =
       options.stateMachineArn ?? 'arn:aws:states:us-east-1:123456789012:stateMachine:local';
@@ -178,7 +188,9 @@ export class StateMachineEngine {
     return {
       clock: options.clock,
       random: options.random ?? Math.random,
-      executionArn: `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${execution.name}`,
+      executionArn:
+        executionArn ??
+        `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${execution.name}`,
       executionName: execution.name,
       stateMachineArn,
       stateMachineName: stateMachineArn.split(':').pop() ?? 'local',
@@ -365,10 +377,11 @@ export class Execution {
     private readonly engine: StateMachineEngine,
     public readonly name: string,
     public readonly input: unknown,
+    executionArn?: string,
   ) {
     const clock = engine.options.clock;
     this.startedAt = isoNow(clock);
-    const run = engine.runContext(this, input, this.startedAt);
+    const run = engine.runContext(this, input, this.startedAt, executionArn);
     this.executionArn = run.executionArn;
     const definition = engine.definition;
     const frame: Frame = {
