@@ -33,6 +33,14 @@ export interface EcommerceFraudStackProps extends StackProps {
    * @default 'workflow'
    */
   readonly publishFrom?: 'workflow' | 'handler';
+  /**
+   * Run each context whose workflow does not await as an Express workflow
+   * (billed per execution and duration instead of per state transition;
+   * at-least-once): see the README's cost table.
+   *
+   * @default false - every workflow is Standard
+   */
+  readonly express?: boolean;
 }
 
 export class EcommerceFraudStack extends Stack {
@@ -64,10 +72,13 @@ export class EcommerceFraudStack extends Stack {
   constructor(scope: Construct, id: string, props: EcommerceFraudStackProps = {}) {
     super(scope, id, props);
     const publishFrom = props.publishFrom;
+    // Only the contexts that do not await may be Express.
+    const workflowType = props.express ? sfn.StateMachineType.EXPRESS : undefined;
     const bus = (this.bus = new DomainEventBus(this, 'Bus', { appName: 'shop' }));
     const customers = (this.customers = new BoundedContext(this, 'Customers', {
       bus,
       publishFrom,
+      workflowType,
       events: customersEvents,
     }));
     const orders = (this.orders = new BoundedContext(this, 'Orders', {
@@ -78,6 +89,7 @@ export class EcommerceFraudStack extends Stack {
     const fraud = (this.fraudDetection = new BoundedContext(this, 'FraudDetection', {
       bus,
       publishFrom,
+      workflowType,
       events: fraudDetectionEvents,
     }));
     const inventory = (this.inventory = new BoundedContext(this, 'Inventory', {

@@ -32,6 +32,14 @@ export interface FoodDeliveryStackProps extends StackProps {
    * @default 'workflow'
    */
   readonly publishFrom?: 'workflow' | 'handler';
+  /**
+   * Run each context whose workflow does not await as an Express workflow
+   * (billed per execution and duration instead of per state transition;
+   * at-least-once): see the README's cost table.
+   *
+   * @default false - every workflow is Standard
+   */
+  readonly express?: boolean;
 }
 
 export class FoodDeliveryStack extends Stack {
@@ -48,6 +56,8 @@ export class FoodDeliveryStack extends Stack {
   constructor(scope: Construct, id: string, props: FoodDeliveryStackProps = {}) {
     super(scope, id, props);
     const publishFrom = props.publishFrom;
+    // Only the contexts that do not await may be Express.
+    const workflowType = props.express ? sfn.StateMachineType.EXPRESS : undefined;
     const bus = (this.bus = new DomainEventBus(this, 'Bus', { appName: 'food' }));
 
     const orders = (this.orders = new BoundedContext(this, 'Orders', {
@@ -58,16 +68,19 @@ export class FoodDeliveryStack extends Stack {
     const restaurants = (this.restaurants = new BoundedContext(this, 'Restaurants', {
       bus,
       publishFrom,
+      workflowType,
       events: restaurantsEvents,
     }));
     const notifications = (this.notifications = new BoundedContext(this, 'Notifications', {
       bus,
       publishFrom,
+      workflowType,
       events: notificationsEvents,
     }));
     const promotions = (this.promotions = new BoundedContext(this, 'Promotions', {
       bus,
       publishFrom,
+      workflowType,
       events: promotionsEvents,
     }));
 

@@ -25,6 +25,8 @@ export interface LocalFunctionSpec {
   readonly environment: Record<string, string>;
   readonly timeoutSeconds: number;
   readonly memorySize: number;
+  /** `x86_64` (Lambda's default) or `arm64`. */
+  readonly architecture: string;
   /** `aws:cdk:path`, when the assembly has path metadata. */
   readonly constructPath?: string;
 }
@@ -269,6 +271,7 @@ function readStack(
         ),
         timeoutSeconds: props.Timeout ?? 3,
         memorySize: props.MemorySize ?? 128,
+        architecture: (props.Architectures as string[] | undefined)?.[0] ?? 'x86_64',
         constructPath: metadata?.['aws:cdk:path'] as string | undefined,
       });
     } else if (resource.Type === 'AWS::Events::Rule' && props.EventPattern) {

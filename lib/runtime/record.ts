@@ -111,6 +111,8 @@ export class RunRecord {
   public readonly allExecutions: RecordedExecution[] = [];
   public readonly invocations: RecordedInvocation[] = [];
   public readonly deadLetters: DeadLetter[] = [];
+  /** DynamoDB calls on the app's tables (by handlers and workflows), by action: `{ PutItem: 3 }`. */
+  public readonly tableCalls: Record<string, number> = {};
   /** Messages workflows sent to SQS queues and SNS topics. */
   public readonly messages: RecordedMessage[] = [];
   /** Warnings of the run, such as an event put with a detail-type its context does not declare. */

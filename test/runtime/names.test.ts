@@ -42,6 +42,7 @@ describe('appNames', () => {
     environment,
     timeoutSeconds: 3,
     memorySize: 128,
+    architecture: 'x86_64',
     constructPath,
   });
   const app: LocalAppSpec = {
