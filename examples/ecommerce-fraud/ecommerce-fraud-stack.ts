@@ -39,6 +39,14 @@ export interface EcommerceFraudStackProps extends StackProps {
    * @default sfn.QueryLanguage.JSONATA
    */
   readonly queryLanguage?: sfn.QueryLanguage;
+  /**
+   * Run each context whose workflow does not await as an Express workflow
+   * (billed per execution and duration instead of per state transition;
+   * at-least-once): see the README's cost table.
+   *
+   * @default false - every workflow is Standard
+   */
+  readonly express?: boolean;
 }
 
 export class EcommerceFraudStack extends Stack {
@@ -71,11 +79,14 @@ export class EcommerceFraudStack extends Stack {
     super(scope, id, props);
     const { publishFrom, queryLanguage } = props;
     const jsonata = queryLanguage !== sfn.QueryLanguage.JSON_PATH;
+    // Only the contexts that do not await may be Express.
+    const workflowType = props.express ? sfn.StateMachineType.EXPRESS : undefined;
     const bus = (this.bus = new DomainEventBus(this, 'Bus', { appName: 'shop' }));
     const customers = (this.customers = new BoundedContext(this, 'Customers', {
       bus,
       publishFrom,
       queryLanguage,
+      workflowType,
       events: customersEvents,
     }));
     const orders = (this.orders = new BoundedContext(this, 'Orders', {
@@ -88,6 +99,7 @@ export class EcommerceFraudStack extends Stack {
       bus,
       publishFrom,
       queryLanguage,
+      workflowType,
       events: fraudDetectionEvents,
     }));
     const inventory = (this.inventory = new BoundedContext(this, 'Inventory', {

@@ -38,6 +38,14 @@ export interface FoodDeliveryStackProps extends StackProps {
    * @default sfn.QueryLanguage.JSONATA
    */
   readonly queryLanguage?: sfn.QueryLanguage;
+  /**
+   * Run each context whose workflow does not await as an Express workflow
+   * (billed per execution and duration instead of per state transition;
+   * at-least-once): see the README's cost table.
+   *
+   * @default false - every workflow is Standard
+   */
+  readonly express?: boolean;
 }
 
 export class FoodDeliveryStack extends Stack {
@@ -55,6 +63,8 @@ export class FoodDeliveryStack extends Stack {
     super(scope, id, props);
     const { publishFrom, queryLanguage } = props;
     const jsonata = queryLanguage !== sfn.QueryLanguage.JSON_PATH;
+    // Only the contexts that do not await may be Express.
+    const workflowType = props.express ? sfn.StateMachineType.EXPRESS : undefined;
     const bus = (this.bus = new DomainEventBus(this, 'Bus', { appName: 'food' }));
 
     const orders = (this.orders = new BoundedContext(this, 'Orders', {
@@ -67,18 +77,21 @@ export class FoodDeliveryStack extends Stack {
       bus,
       publishFrom,
       queryLanguage,
+      workflowType,
       events: restaurantsEvents,
     }));
     const notifications = (this.notifications = new BoundedContext(this, 'Notifications', {
       bus,
       publishFrom,
       queryLanguage,
+      workflowType,
       events: notificationsEvents,
     }));
     const promotions = (this.promotions = new BoundedContext(this, 'Promotions', {
       bus,
       publishFrom,
       queryLanguage,
+      workflowType,
       events: promotionsEvents,
     }));
 

@@ -20,100 +20,139 @@ export interface SchemaIssue {
 /** Every issue of `value` against `schema`; empty when it conforms. */
 export function schemaIssues(schema: JsonSchema, value: unknown, at = ''): SchemaIssue[] {
   const issues: SchemaIssue[] = [];
-  const add = (message: string, path = at) => issues.push({ path: path || '(root)', message });
+  collectIssues(schema, value, at, issues);
+  return issues;
+}
+
+/** Whether `value` conforms to `schema`. */
+function conforms(schema: JsonSchema, value: unknown, at: string): boolean {
+  const issues: SchemaIssue[] = [];
+  collectIssues(schema, value, at, issues);
+  return issues.length === 0;
+}
+
+// One accumulator for the whole walk, no closure per call: the local runtime checks every
+// event it routes, so this runs on its hot path.
+function collectIssues(
+  schema: JsonSchema,
+  value: unknown,
+  at: string,
+  issues: SchemaIssue[],
+): void {
   const type = schema.type as string | string[] | undefined;
   if (type !== undefined) {
-    const types = Array.isArray(type) ? type : [type];
-    if (!types.some((t) => hasType(value, t))) {
-      add(`expected ${types.join(' or ')}, received ${typeName(value)}`);
-      return issues;
+    const matches = Array.isArray(type)
+      ? type.some((t) => hasType(value, t))
+      : hasType(value, type);
+    if (!matches) {
+      const types = Array.isArray(type) ? type : [type];
+      add(issues, at, `expected ${types.join(' or ')}, received ${typeName(value)}`);
+      return;
     }
   }
   if (Array.isArray(schema.enum) && !schema.enum.some((v) => sameJson(v, value))) {
-    add(`expected one of ${schema.enum.map((v) => JSON.stringify(v)).join(', ')}`);
+    add(issues, at, `expected one of ${schema.enum.map((v) => JSON.stringify(v)).join(', ')}`);
   }
   if ('const' in schema && !sameJson(schema.const, value)) {
-    add(`expected ${JSON.stringify(schema.const)}`);
+    add(issues, at, `expected ${JSON.stringify(schema.const)}`);
   }
-  if (typeof value === 'number') numberIssues(schema, value, add);
-  if (typeof value === 'string') stringIssues(schema, value, add);
-  if (Array.isArray(value)) {
+  if (typeof value === 'number') numberIssues(schema, value, at, issues);
+  else if (typeof value === 'string') stringIssues(schema, value, at, issues);
+  else if (Array.isArray(value)) {
     if (typeof schema.minItems === 'number' && value.length < schema.minItems) {
-      add(`expected at least ${schema.minItems} items`);
+      add(issues, at, `expected at least ${schema.minItems} items`);
     }
     if (typeof schema.maxItems === 'number' && value.length > schema.maxItems) {
-      add(`expected at most ${schema.maxItems} items`);
+      add(issues, at, `expected at most ${schema.maxItems} items`);
     }
     const items = schema.items as JsonSchema | undefined;
     if (items && !Array.isArray(items)) {
-      value.forEach((item, i) => issues.push(...schemaIssues(items, item, join(at, String(i)))));
+      for (let i = 0; i < value.length; i++)
+        collectIssues(items, value[i], join(at, String(i)), issues);
     }
   } else if (isObject(value)) {
-    issues.push(...objectIssues(schema, value, at));
+    objectIssues(schema, value, at, issues);
   }
-  for (const branch of (schema.allOf as JsonSchema[] | undefined) ?? []) {
-    issues.push(...schemaIssues(branch, value, at));
-  }
+  const allOf = schema.allOf as JsonSchema[] | undefined;
+  if (allOf) for (const branch of allOf) collectIssues(branch, value, at, issues);
   const anyOf = (schema.anyOf ?? schema.oneOf) as JsonSchema[] | undefined;
-  if (anyOf && !anyOf.some((branch) => schemaIssues(branch, value, at).length === 0)) {
-    add('matches none of the allowed forms');
+  if (anyOf && !anyOf.some((branch) => conforms(branch, value, at))) {
+    add(issues, at, 'matches none of the allowed forms');
   }
-  if (isObject(schema.not) && schemaIssues(schema.not, value, at).length === 0) {
-    add('matches a form that is not allowed');
+  if (isObject(schema.not) && conforms(schema.not, value, at)) {
+    add(issues, at, 'matches a form that is not allowed');
   }
-  return issues;
+}
+
+function add(issues: SchemaIssue[], path: string, message: string): void {
+  issues.push({ path: path || '(root)', message });
 }
 
 function objectIssues(
   schema: JsonSchema,
   value: Record<string, unknown>,
   at: string,
-): SchemaIssue[] {
-  const issues: SchemaIssue[] = [];
+  issues: SchemaIssue[],
+): void {
   const properties = (schema.properties ?? {}) as Record<string, JsonSchema>;
-  for (const name of (schema.required as string[] | undefined) ?? []) {
-    if (value[name] === undefined) issues.push({ path: join(at, name), message: 'is required' });
-  }
-  for (const [name, field] of Object.entries(value)) {
+  const required = schema.required as string[] | undefined;
+  if (required)
+    for (const name of required) {
+      if (value[name] === undefined) issues.push({ path: join(at, name), message: 'is required' });
+    }
+  for (const name in value) {
+    if (!Object.prototype.hasOwnProperty.call(value, name)) continue;
+    const field = value[name];
     if (field === undefined) continue;
     const property = properties[name];
-    if (property) issues.push(...schemaIssues(property, field, join(at, name)));
+    if (property) collectIssues(property, field, join(at, name), issues);
     else if (schema.additionalProperties === false) {
       issues.push({ path: join(at, name), message: 'is not allowed' });
     } else if (isObject(schema.additionalProperties)) {
-      issues.push(...schemaIssues(schema.additionalProperties, field, join(at, name)));
+      collectIssues(schema.additionalProperties, field, join(at, name), issues);
     }
   }
-  return issues;
 }
 
-function numberIssues(schema: JsonSchema, value: number, add: (m: string) => void): void {
+function numberIssues(schema: JsonSchema, value: number, at: string, issues: SchemaIssue[]): void {
   const { minimum, maximum, exclusiveMinimum, exclusiveMaximum, multipleOf } = schema;
   if (typeof minimum === 'number') {
     if (exclusiveMinimum === true ? value <= minimum : value < minimum) {
-      add(`expected ${exclusiveMinimum === true ? '>' : '>='} ${minimum}`);
+      add(issues, at, `expected ${exclusiveMinimum === true ? '>' : '>='} ${minimum}`);
     }
   }
   if (typeof maximum === 'number') {
     if (exclusiveMaximum === true ? value >= maximum : value > maximum) {
-      add(`expected ${exclusiveMaximum === true ? '<' : '<='} ${maximum}`);
+      add(issues, at, `expected ${exclusiveMaximum === true ? '<' : '<='} ${maximum}`);
     }
   }
   if (typeof multipleOf === 'number' && !Number.isInteger(value / multipleOf)) {
-    add(`expected a multiple of ${multipleOf}`);
+    add(issues, at, `expected a multiple of ${multipleOf}`);
   }
 }
 
-function stringIssues(schema: JsonSchema, value: string, add: (m: string) => void): void {
+function stringIssues(schema: JsonSchema, value: string, at: string, issues: SchemaIssue[]): void {
   if (typeof schema.minLength === 'number' && value.length < schema.minLength) {
-    add(`expected at least ${schema.minLength} characters`);
+    add(issues, at, `expected at least ${schema.minLength} characters`);
   }
   if (typeof schema.maxLength === 'number' && value.length > schema.maxLength) {
-    add(`expected at most ${schema.maxLength} characters`);
+    add(issues, at, `expected at most ${schema.maxLength} characters`);
   }
-  if (typeof schema.pattern === 'string' && !new RegExp(schema.pattern, 'u').test(value)) {
-    add(`expected to match ${schema.pattern}`);
+  if (typeof schema.pattern === 'string' && !pattern(schema.pattern).test(value)) {
+    add(issues, at, `expected to match ${schema.pattern}`);
   }
+}
+
+/** Each schema's pattern, compiled once. */
+const patterns = new Map<string, RegExp>();
+
+function pattern(source: string): RegExp {
+  let compiled = patterns.get(source);
+  if (!compiled) {
+    compiled = new RegExp(source, 'u');
+    patterns.set(source, compiled);
+  }
+  return compiled;
 }
 
 function hasType(value: unknown, type: string): boolean {

@@ -33,7 +33,14 @@ export interface BoundedContextProps<E extends string = string> {
   /**
    * Standard or Express workflow.
    *
-   * @default sfn.StateMachineType.STANDARD - Express workflows cannot wait for a task token
+   * Express suits a context that does not await: billed per execution and
+   * duration rather than per state transition, but at-least-once (an
+   * execution may run twice, so its handlers must be idempotent), five
+   * minutes at most, no `.waitForTaskToken` nor `.sync`, and its history only
+   * in the workflow's log group. See the README's cost table.
+   *
+   * @see https://docs.aws.amazon.com/step-functions/latest/dg/choosing-workflow-type.html
+   * @default sfn.StateMachineType.STANDARD - exactly once, up to a year, can await
    */
   readonly workflowType?: sfn.StateMachineType;
   /**
@@ -42,7 +49,7 @@ export interface BoundedContextProps<E extends string = string> {
    * At least 1 second, and longer than every await's timeout: an execution
    * that times out ends at once, without the await's timeout path.
    *
-   * @default Duration.days(1)
+   * @default Duration.days(1) - five minutes, the most, for an Express workflow
    */
   readonly workflowTimeout?: Duration;
   /**

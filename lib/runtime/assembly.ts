@@ -25,6 +25,8 @@ export interface LocalFunctionSpec {
   readonly environment: Record<string, string>;
   readonly timeoutSeconds: number;
   readonly memorySize: number;
+  /** `x86_64` (Lambda's default) or `arm64`. */
+  readonly architecture: string;
   /** `aws:cdk:path`, when the assembly has path metadata. */
   readonly constructPath?: string;
 }
@@ -36,6 +38,11 @@ export interface LocalStateMachineSpec {
   readonly arn: string;
   readonly name: string;
   readonly definition: Record<string, unknown>;
+  /**
+   * `STANDARD`, or `EXPRESS`: at-least-once and not idempotent (a name used
+   * again starts another execution), request-response integrations only.
+   */
+  readonly type: 'STANDARD' | 'EXPRESS';
   /** The bounded context it belongs to, read from the sources it publishes (`orders`). */
   readonly contextName?: string;
   /** The contract its context wrote in the state machine's metadata, if any. */
@@ -68,6 +75,8 @@ export interface LocalRuleSpec {
 export interface LocalTableSpec {
   readonly logicalId: string;
   readonly partitionKey: string;
+  /** The sort key, when the table has one. */
+  readonly sortKey?: string;
   readonly ttlAttribute?: string;
 }
 
@@ -262,6 +271,7 @@ function readStack(
         ),
         timeoutSeconds: props.Timeout ?? 3,
         memorySize: props.MemorySize ?? 128,
+        architecture: (props.Architectures as string[] | undefined)?.[0] ?? 'x86_64',
         constructPath: metadata?.['aws:cdk:path'] as string | undefined,
       });
     } else if (resource.Type === 'AWS::Events::Rule' && props.EventPattern) {
@@ -273,13 +283,19 @@ function readStack(
         targets: resolve(props.Targets ?? [], 'Targets') as LocalRuleTarget[],
         description: props.Description,
       });
-    } else if (resource.Type === 'AWS::DynamoDB::Table') {
-      const hash = (props.KeySchema as { AttributeName: string; KeyType: string }[]).find(
-        (k) => k.KeyType === 'HASH',
-      );
+    } else if (
+      resource.Type === 'AWS::DynamoDB::Table' ||
+      resource.Type === 'AWS::DynamoDB::GlobalTable'
+    ) {
+      // A TableV2 synthesizes a GlobalTable (one replica in the stack's region): the same API.
+      // @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-globaltable.html
+      const schema = props.KeySchema as { AttributeName: string; KeyType: string }[];
+      const hash = schema.find((k) => k.KeyType === 'HASH');
+      const range = schema.find((k) => k.KeyType === 'RANGE');
       spec.tables.push({
         logicalId,
         partitionKey: hash?.AttributeName ?? 'pk',
+        sortKey: range?.AttributeName,
         ttlAttribute: props.TimeToLiveSpecification?.Enabled
           ? props.TimeToLiveSpecification.AttributeName
           : undefined,

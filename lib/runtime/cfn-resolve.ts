@@ -245,6 +245,8 @@ export interface ResolvedStateMachine {
   readonly logicalId: string;
   readonly arn: string;
   readonly definition: Record<string, unknown>;
+  /** `STANDARD` unless the template says `EXPRESS`. */
+  readonly type: 'STANDARD' | 'EXPRESS';
 }
 
 /** Every state machine of `template`, with its definition as plain JSON. */
@@ -271,6 +273,7 @@ export function resolveStateMachines(
         logicalId,
         arn: fakeIdentity(logicalId, r.Type, env, props).arn,
         definition: JSON.parse(text) as Record<string, unknown>,
+        type: props.StateMachineType === 'EXPRESS' ? ('EXPRESS' as const) : ('STANDARD' as const),
       };
     });
 }

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Activity } from './activity';
 import { LocalStateMachineSpec } from './assembly';
 import { VirtualClock } from './clock';
@@ -62,6 +62,7 @@ export class StateMachineExecutor {
     private readonly services: ExecutorServices,
   ) {
     this.label = spec.contextName ?? spec.logicalId;
+    if (spec.type === 'EXPRESS') refuseExpressPatterns(spec);
     const { activity } = services;
     this.engine = new StateMachineEngine(spec.definition, {
       clock: services.clock,
@@ -101,12 +102,18 @@ export class StateMachineExecutor {
     name?: string,
   ): { execution: RecordedExecution; done: Promise<RecordedExecution> } {
     const inputText = executionInput(input);
-    if (name !== undefined) {
+    const express = this.spec.type === 'EXPRESS';
+    // An Express workflow does not manage idempotency: the same name starts another execution.
+    if (name !== undefined && !express) {
       const same = this.reusedName(name, inputText);
       if (same) return { execution: same, done: this.ended(same) };
     }
     const executionName = name ?? randomUUID();
-    const executionArn = `${this.spec.arn.replace(':stateMachine:', ':execution:')}:${executionName}`;
+    // An Express execution's ARN names the state machine, the execution and its own id.
+    // @see https://docs.aws.amazon.com/step-functions/latest/dg/express-at-least-once-execution.html
+    const executionArn = express
+      ? `${this.spec.arn.replace(':stateMachine:', ':express:')}:${executionName}:${randomUUID()}`
+      : `${this.spec.arn.replace(':stateMachine:', ':execution:')}:${executionName}`;
     const execution: RecordedExecution = {
       executionArn,
       stateMachine: this.spec.logicalId,
@@ -118,13 +125,13 @@ export class StateMachineExecutor {
       status: 'RUNNING',
       transitions: [],
     };
-    if (name !== undefined) this.names.set(name, { execution, inputText });
+    if (name !== undefined && !express) this.names.set(name, { execution, inputText });
     this.services.record.allExecutions.push(execution);
     this.services.activity.started(execution);
     const active: { record: RecordedExecution; run?: Execution } = { record: execution };
     this.running.set(executionArn, active);
     // The engine gets the input as StartExecution does: a copy parsed from its JSON text.
-    const run = this.engine.start(JSON.parse(inputText), { name: executionName });
+    const run = this.engine.start(JSON.parse(inputText), { name: executionName, executionArn });
     active.run = run;
     const done = run.done.then((result) => {
       this.finish(execution, result.status, result.output, result.error, result.cause);
@@ -247,14 +254,41 @@ export class StateMachineExecutor {
       case 'aws-sdk:dynamodb:updateItem':
       case 'aws-sdk:dynamodb:deleteItem': {
         const action = integration.split(':').pop()!;
-        return this.services.dynamoDb(action[0].toUpperCase() + action.slice(1), input);
+        try {
+          return this.services.dynamoDb(action[0].toUpperCase() + action.slice(1), input);
+        } catch (error) {
+          // A service's error reaches the workflow as `ServiceName.ErrorName`: `DynamoDb.` for
+          // the AWS SDK integration (the service name in PascalCase), `DynamoDB.` for the
+          // optimized one, as in the examples of its page.
+          // @see https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html
+          // @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-ddb.html
+          const prefix = integration.startsWith('aws-sdk:') ? 'DynamoDb' : 'DynamoDB';
+          const e = error as Error;
+          throw statesError(`${prefix}.${e.name}`, e.message);
+        }
       }
       case 'sqs:sendMessage':
-      case 'aws-sdk:sqs:sendMessage':
-        return this.message('sqs', input.QueueUrl, input.MessageBody, cause);
+      case 'aws-sdk:sqs:sendMessage': {
+        // A JSON MessageBody is sent as its text; the answer carries the MD5 of the body.
+        // @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-sqs.html
+        // @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html
+        const body = messageText(input.MessageBody);
+        return {
+          ...this.message('sqs', input.QueueUrl, body, cause, input.MessageAttributes),
+          MD5OfMessageBody: createHash('md5').update(body).digest('hex'),
+        };
+      }
       case 'sns:publish':
       case 'aws-sdk:sns:publish':
-        return this.message('sns', input.TopicArn ?? input.TargetArn, input.Message, cause);
+        // @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-sns.html
+        return this.message(
+          'sns',
+          input.TopicArn ?? input.TargetArn ?? input.PhoneNumber,
+          messageText(input.Message),
+          cause,
+          input.MessageAttributes,
+          input.Subject,
+        );
       default:
         throw this.unsupported(resource, stateName);
     }
@@ -308,7 +342,14 @@ export class StateMachineExecutor {
   }
 
   /** SQS SendMessage or SNS Publish: recorded, as nothing of the app consumes them locally. */
-  private message(service: 'sqs' | 'sns', target: unknown, body: unknown, sentBy: string): unknown {
+  private message(
+    service: 'sqs' | 'sns',
+    target: unknown,
+    body: string,
+    sentBy: string,
+    attributes?: unknown,
+    subject?: unknown,
+  ): { MessageId: string } {
     const messageId = randomUUID();
     this.services.record.messages.push({
       order: this.services.record.nextOrder(),
@@ -316,6 +357,8 @@ export class StateMachineExecutor {
       service,
       target: String(target),
       body,
+      ...(attributes === undefined ? {} : { attributes }),
+      ...(subject === undefined ? {} : { subject: String(subject) }),
       sentBy,
       messageId,
     });
@@ -364,6 +407,28 @@ function executionInput(input: unknown): string {
   }
 }
 
+/**
+ * Refuses what Step Functions refuses when an Express state machine is
+ * created: a task that waits for a callback (`.waitForTaskToken`) or for a job
+ * (`.sync`). Express workflows support request-response integrations only.
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-supported-services.html
+ */
+function refuseExpressPatterns(spec: LocalStateMachineSpec): void {
+  const visit = (graph: { States?: Record<string, Record<string, any>> }): void => {
+    for (const [name, state] of Object.entries(graph.States ?? {})) {
+      const pattern = /\.(waitForTaskToken|sync(:2)?)$/.exec(String(state.Resource ?? ''))?.[0];
+      if (pattern)
+        throw new Error(
+          `The Express state machine ${spec.stackName}/${spec.contextName ?? spec.logicalId} has the state '${name}' with the ${pattern} pattern (${String(state.Resource)}), which Express workflows do not support: Step Functions refuses to create it. Use a Standard workflow, or a request-response task.`,
+        );
+      for (const branch of state.Branches ?? []) visit(branch);
+      const processor = state.ItemProcessor ?? state.Iterator;
+      if (processor) visit(processor);
+    }
+  };
+  visit(spec.definition as { States?: Record<string, Record<string, any>> });
+}
+
 /** A child execution's `Input` given as text: it must be JSON, as StartExecution requires. */
 function parseChildInput(text: string): unknown {
   try {
@@ -374,6 +439,11 @@ function parseChildInput(text: string): unknown {
       `Invalid State Machine Execution Input: '${(error as Error).message}'`,
     );
   }
+}
+
+/** A message body as the service receives it: text, a JSON value given in the definition as its JSON text. */
+function messageText(body: unknown): string {
+  return typeof body === 'string' ? body : (JSON.stringify(body) ?? '');
 }
 
 function disposedError(): Error {

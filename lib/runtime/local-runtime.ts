@@ -136,8 +136,12 @@ export class LocalRuntime {
     for (const table of app.tables) {
       this.tables.set(
         table.logicalId,
-        new LocalDynamoDbTable(table.logicalId, table.partitionKey, table.ttlAttribute, () =>
-          this.clock.now(),
+        new LocalDynamoDbTable(
+          table.logicalId,
+          table.partitionKey,
+          table.ttlAttribute,
+          () => this.clock.now(),
+          table.sortKey,
         ),
       );
     }
@@ -152,8 +156,7 @@ export class LocalRuntime {
       startExecution: (arn: string, input: unknown, name: string | undefined, by: string) =>
         this.executor(arn).begin(input, by, name),
       random: seededRandom((options.seed ?? 42) + 1),
-      dynamoDb: (action: string, input: Record<string, unknown>) =>
-        this.table(String(input.TableName)).handle(action, input),
+      dynamoDb: (action: string, input: Record<string, unknown>) => this.tableCall(action, input),
     };
     const contexts = new Map<string, number>();
     for (const machine of app.stateMachines) {
@@ -344,8 +347,7 @@ export class LocalRuntime {
         return { executionArn: execution.executionArn, startDate: new Date(execution.startedAt) };
       }
       default:
-        if (call.service === 'DynamoDB')
-          return this.table(input.TableName).handle(call.action, input);
+        if (call.service === 'DynamoDB') return this.tableCall(call.action, input);
         throw new UnsupportedCallError(`${call.service}.${call.action}`);
     }
   }
@@ -370,6 +372,13 @@ export class LocalRuntime {
     }
     apply(executor, token);
     return {};
+  }
+
+  /** A DynamoDB call on one of the app's tables, counted in the record. */
+  private tableCall(action: string, input: Record<string, any>): unknown {
+    const table = this.table(String(input.TableName));
+    this.record.tableCalls[action] = (this.record.tableCalls[action] ?? 0) + 1;
+    return table.handle(action, input);
   }
 
   private table(name: string): LocalDynamoDbTable {

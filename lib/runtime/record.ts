@@ -82,7 +82,12 @@ export interface RecordedMessage {
   readonly service: 'sqs' | 'sns';
   /** The queue URL or topic ARN. */
   readonly target: string;
-  readonly body: unknown;
+  /** The message body (SQS) or message (SNS), as text. */
+  readonly body: string;
+  /** Its message attributes, as given. */
+  readonly attributes?: unknown;
+  /** The subject of an SNS message. */
+  readonly subject?: string;
   /** The state that sent it (`orders/Notify`). */
   readonly sentBy: string;
   readonly messageId: string;
@@ -106,6 +111,8 @@ export class RunRecord {
   public readonly allExecutions: RecordedExecution[] = [];
   public readonly invocations: RecordedInvocation[] = [];
   public readonly deadLetters: DeadLetter[] = [];
+  /** DynamoDB calls on the app's tables (by handlers and workflows), by action: `{ PutItem: 3 }`. */
+  public readonly tableCalls: Record<string, number> = {};
   /** Messages workflows sent to SQS queues and SNS topics. */
   public readonly messages: RecordedMessage[] = [];
   /** Warnings of the run, such as an event put with a detail-type its context does not declare. */

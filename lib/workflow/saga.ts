@@ -146,7 +146,8 @@ export class SagaWiring {
         failed.next(entryFor(name));
         state.addCatch(failed, {
           errors: ['States.ALL'],
-          ...(this.ctx.failureCatch?.(state) ?? catchInto('error', this.ctx.queryLanguage)),
+          ...(this.ctx.failureCatch?.(state) ??
+            catchInto('error', stateLanguage(state) ?? this.ctx.queryLanguage)),
         });
       }
     }
@@ -356,4 +357,14 @@ function catchesAll(state: sfn.State): boolean {
 
 function uniqueId(stateName: string): string {
   return stateName.replace(/[^A-Za-z0-9]/g, '');
+}
+
+/**
+ * The query language a state was written in, when set on the state: a
+ * JSONata state of the user in a JSONPath workflow takes a JSONata Catch,
+ * which has no ResultPath (only `Output` and `Assign`).
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html
+ */
+function stateLanguage(state: sfn.State): sfn.QueryLanguage | undefined {
+  return (state as unknown as { queryLanguage?: sfn.QueryLanguage }).queryLanguage;
 }

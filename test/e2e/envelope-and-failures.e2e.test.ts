@@ -86,6 +86,11 @@ describe.each([
       ['a correlationId holding a backslash', { metadata: { correlationId: 'loan\\1' }, data: {} }],
       ['a correlationId holding a newline', { metadata: { correlationId: 'loan\n1' }, data: {} }],
       ['a correlationId holding a tab', { metadata: { correlationId: 'loan\t1' }, data: {} }],
+      // StringMatches' `*` matches any characters, line breaks included.
+      [
+        'a correlationId holding two line breaks',
+        { metadata: { correlationId: 'loan\n1\n2' }, data: {} },
+      ],
       ['an empty correlationId', { metadata: { correlationId: '' }, data: {} }],
       ['a correlationId that is a number', { metadata: { correlationId: 7 }, data: {} }],
       ['no metadata', { data: {} }],

@@ -254,4 +254,28 @@ describe('JSONata states written with aws-cdk-lib, in a bounded context', () => 
       },
     ]);
   });
+
+  it('a JSONata task that fails publishes TaskFailed with the error and WorkflowFailed, its envelope kept', async () => {
+    runtime.injectFault(freightQuoteId, { error: 'NoCarrier', message: 'no carrier', times: 1 });
+    const items = [{ sku: 'piano', weightKg: 300 }];
+    const execution = await checkOut('o-no-carrier', 900, items);
+
+    expect(execution.status).toBe('FAILED');
+    expect(execution.error).toBe('NoCarrier');
+    expect(detailTypes('o-no-carrier')).toEqual([
+      'WorkflowStarted',
+      'OrderReceived',
+      'TaskFailed',
+      'WorkflowFailed',
+    ]);
+    // The catch-all of a JSONata state merges the error output into its input (it has no
+    // ResultPath), so the failure events carry the envelope and the error.
+    const [failed] = runtime.record.events('TaskFailed', 'o-no-carrier');
+    expect(failed.detail.metadata.correlationId).toBe('o-no-carrier');
+    expect(failed.detail.data).toEqual({
+      input: expect.objectContaining({ orderId: 'o-no-carrier', total: 900 }),
+      error: 'NoCarrier',
+      cause: 'no carrier',
+    });
+  });
 });

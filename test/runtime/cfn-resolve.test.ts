@@ -344,6 +344,7 @@ describe('resolveStateMachines', () => {
     expect(machines[0]).toEqual({
       logicalId: 'OrdersMachine',
       arn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:OrdersMachine`,
+      type: 'STANDARD',
       definition: {
         StartAt: 'PlaceOrder',
         States: {

@@ -42,6 +42,7 @@ describe('appNames', () => {
     environment,
     timeoutSeconds: 3,
     memorySize: 128,
+    architecture: 'x86_64',
     constructPath,
   });
   const app: LocalAppSpec = {
@@ -66,6 +67,7 @@ describe('appNames', () => {
         stackName: 'Shop',
         arn: 'arn:aws:states:us-east-1:123456789012:stateMachine:PaymentsWorkflow',
         name: 'PaymentsWorkflow',
+        type: 'STANDARD',
         contextName: 'payments',
         definition: {
           States: {

@@ -153,6 +153,17 @@ function validateKeptFields(path: string, fields: readonly string[] | undefined)
   }
 }
 
+/**
+ * How long an Express workflow may run.
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/choosing-workflow-type.html
+ */
+export const EXPRESS_MAX_DURATION = Duration.minutes(5);
+
+/** A workflow's timeout unless given: one day for Standard, five minutes (the most) for Express. */
+export function defaultWorkflowTimeout(workflowType: sfn.StateMachineType | undefined): Duration {
+  return workflowType === sfn.StateMachineType.EXPRESS ? EXPRESS_MAX_DURATION : Duration.days(1);
+}
+
 /** Check that a context can get its workflow: only one, no await in an Express workflow, every branch given. */
 export function validateWorkflowShape(
   path: string,
@@ -160,7 +171,7 @@ export function validateWorkflowShape(
   hasWorkflow: boolean,
   workflowType: sfn.StateMachineType | undefined,
   awaits: AwaitEvent[],
-  workflowTimeout: Duration = Duration.days(1),
+  workflowTimeout: Duration = defaultWorkflowTimeout(workflowType),
 ): void {
   if (hasWorkflow) {
     throw new ValidationError(
@@ -176,6 +187,17 @@ export function validateWorkflowShape(
       'workflowType',
       'EXPRESS',
       `Express workflows cannot wait for a task token, and ${contextName} awaits ${awaits[0].wait.stateId}. Use the default Standard type.`,
+    );
+  }
+  if (
+    workflowType === sfn.StateMachineType.EXPRESS &&
+    workflowTimeout.toMilliseconds() > EXPRESS_MAX_DURATION.toMilliseconds()
+  ) {
+    throw new ValidationError(
+      path,
+      'workflowTimeout',
+      workflowTimeout.toHumanString(),
+      `An Express workflow runs ${EXPRESS_MAX_DURATION.toHumanString()} at most. Give workflowTimeout ${EXPRESS_MAX_DURATION.toHumanString()} or less (the default for Express), or use the Standard type.`,
     );
   }
   validateAwaitsFitWorkflowTimeout(path, awaits, workflowTimeout);

@@ -4,12 +4,13 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { acknowledge, XRAY_ACKNOWLEDGEMENT } from '../../checks/acknowledge';
+import { defaultWorkflowTimeout } from './validate';
 
 /** How a context's state machine is built. */
 export interface WorkflowStateMachineProps {
   /** @default sfn.StateMachineType.STANDARD */
   readonly workflowType?: sfn.StateMachineType;
-  /** @default Duration.days(1) */
+  /** @default Duration.days(1) - five minutes for Express */
   readonly workflowTimeout?: Duration;
   /** @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
@@ -39,10 +40,12 @@ export function workflowStateMachine(
   const stateMachine = new sfn.StateMachine(scope, 'Workflow', {
     definitionBody: sfn.DefinitionBody.fromChainable(start),
     stateMachineType: props.workflowType ?? sfn.StateMachineType.STANDARD,
-    timeout: props.workflowTimeout ?? Duration.days(1),
+    timeout: props.workflowTimeout ?? defaultWorkflowTimeout(props.workflowType),
     tracingEnabled: true,
     comment: props.comment,
     queryLanguage: props.queryLanguage,
+    // Full logging: for an Express workflow the log group is the only execution history.
+    // @see https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html
     logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
   });
   acknowledge(stateMachine.role.node.findChild('DefaultPolicy'), [

@@ -119,6 +119,9 @@ export function checkPayloadSize(
   what: 'input' | 'result' | 'output',
 ): void {
   if (value === undefined) return;
+  // Most payloads are far below the limit: a walk that bounds their size from above, without
+  // building their JSON text, settles it. Only a payload that may be near it is measured.
+  if (sizeBound(value, PAYLOAD_LIMIT_BYTES, 0) >= 0) return;
   const text = JSON.stringify(value);
   // A UTF-8 character takes at most 3 bytes per UTF-16 unit: measure bytes only when it matters.
   if (text.length * 3 <= PAYLOAD_LIMIT_BYTES) return;
@@ -133,4 +136,39 @@ export function checkPayloadSize(
     StatesErrors.DATA_LIMIT_EXCEEDED,
     `The state/task '${stateName}' ${subject} with a size exceeding the maximum number of bytes service limit (${bytes} bytes, at most ${PAYLOAD_LIMIT_BYTES}). Pass a reference (an S3 key) instead of the data.`,
   );
+}
+
+/**
+ * What is left of `budget` after the largest JSON text `value` could have, or
+ * -1 as soon as it may not fit: each UTF-16 unit of a string takes at most 6
+ * bytes (a `\u00XX` escape), a number at most 24. Too deep a value gives -1
+ * (the exact measure then decides, and refuses a cycle as JSON does).
+ */
+function sizeBound(value: unknown, budget: number, depth: number): number {
+  switch (typeof value) {
+    case 'string':
+      return budget - (value.length * 6 + 2);
+    case 'number':
+      return budget - 24;
+    case 'boolean':
+      return budget - 5;
+    case 'object': {
+      if (value === null) return budget - 4;
+      if (depth > 1000) return -1;
+      budget -= 2;
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length && budget >= 0; i++)
+          budget = sizeBound(value[i], budget - 5, depth + 1);
+        return budget;
+      }
+      const record = value as Record<string, unknown>;
+      for (const key in record) {
+        if (budget < 0) break;
+        budget = sizeBound(record[key], budget - (key.length * 6 + 3), depth + 1);
+      }
+      return budget;
+    }
+    default:
+      return budget;
+  }
 }

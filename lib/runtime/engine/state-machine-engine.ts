@@ -11,6 +11,7 @@ import {
   QueryLanguage,
   RunContext,
   Scope,
+  StateDefinition,
   TaskHandler,
   TaskTokenWait,
 } from './types';
@@ -68,6 +69,11 @@ export interface StateMachineEngineOptions {
 export interface StartOptions {
   /** @default - exec-1, exec-2, ... */
   readonly name?: string;
+  /**
+   * The execution's ARN (an Express execution's has its own form).
+   * @default - the state machine's ARN with `execution` and the name
+   */
+  readonly executionArn?: string;
 }
 
 /**
@@ -129,7 +135,7 @@ export class StateMachineEngine {
   /** Starts an execution; it runs as the clock and the handlers let it. */
   public start(input: unknown, options: StartOptions = {}): Execution {
     const name = options.name ?? `exec-${++this.executions}`;
-    return new Execution(this, name, input);
+    return new Execution(this, name, input, options.executionArn);
   }
 
   /** Completes the `.waitForTaskToken` task waiting on `token` with `output`. */
@@ -168,7 +174,12 @@ export class StateMachineEngine {
   }
 
   /** @internal */
-  public runContext(execution: Execution, input: unknown, startTime: string): RunContext {
+  public runContext(
+    execution: Execution,
+    input: unknown,
+    startTime: string,
+    executionArn?: string,
+  ): RunContext {
     const { options } = this;
     const stateMachineArn =
       options.stateMachineArn ?? 'arn:aws:states:us-east-1:123456789012:stateMachine:local';
@@ -177,7 +188,9 @@ export class StateMachineEngine {
     return {
       clock: options.clock,
       random: options.random ?? Math.random,
-      executionArn: `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${execution.name}`,
+      executionArn:
+        executionArn ??
+        `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${execution.name}`,
       executionName: execution.name,
       stateMachineArn,
       stateMachineName: stateMachineArn.split(':').pop() ?? 'local',
@@ -261,8 +274,61 @@ export function integrationKey(resource: string): string {
   return m ? m[1] : resource;
 }
 
+/**
+ * The fields of a JSONPath state that a JSONata state does not have: it has
+ * `Arguments` and `Output` instead.
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html
+ */
+const JSONPATH_ONLY_FIELDS = [
+  'InputPath',
+  'Parameters',
+  'ResultSelector',
+  'ResultPath',
+  'OutputPath',
+  'ItemsPath',
+  'SecondsPath',
+  'TimestampPath',
+  'TimeoutSecondsPath',
+  'HeartbeatSecondsPath',
+];
+
+/**
+ * Refuses what Step Functions refuses when a state machine is created: a
+ * JSONPath field in a JSONata state or catcher, and a JSONPath state under a
+ * JSONata top level (a state may choose JSONata under JSONPath, not the reverse).
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/statemachine-structure.html
+ */
+function validateLanguage(
+  name: string,
+  state: StateDefinition,
+  inherited: QueryLanguage,
+  where: string,
+): QueryLanguage {
+  const language = (state.QueryLanguage ?? inherited) as QueryLanguage;
+  if (inherited === 'JSONata' && state.QueryLanguage === 'JSONPath')
+    throw new Error(
+      `Invalid state machine: the state '${name}' in ${where} sets QueryLanguage JSONPath under a JSONata state machine. Write it in JSONata, or make the state machine JSONPath and set QueryLanguage JSONata on its JSONata states.`,
+    );
+  if (language !== 'JSONata') return language;
+  const fields = (record: Record<string, unknown>) =>
+    JSONPATH_ONLY_FIELDS.filter((field) => record[field] !== undefined);
+  const own = fields(state);
+  const catchers = (state.Catch ?? []).flatMap((c: Record<string, unknown>) => fields(c));
+  const found = [...own, ...catchers.map((f: string) => `${f} (in a Catch)`)];
+  if (found.length > 0)
+    throw new Error(
+      `Invalid state machine: the JSONata state '${name}' in ${where} has ${found.join(', ')}, which only JSONPath states have. Use Arguments, Output and Assign with {% %} expressions (the error output is $states.errorOutput in a Catch).`,
+    );
+  return language;
+}
+
 /** Checks a graph before any run, so a mistake is reported with the state and field that hold it. */
-function validateGraph(graph: GraphDefinition, where: string): void {
+function validateGraph(
+  graph: GraphDefinition,
+  where: string,
+  inherited: QueryLanguage = 'JSONPath',
+): void {
+  const graphLanguage = (graph.QueryLanguage ?? inherited) as QueryLanguage;
   if (!graph || typeof graph !== 'object' || typeof graph.StartAt !== 'string' || !graph.States)
     throw new Error(
       `Invalid state machine: ${where} needs StartAt and States; got ${JSON.stringify(graph)?.slice(0, 200)}.`,
@@ -280,14 +346,15 @@ function validateGraph(graph: GraphDefinition, where: string): void {
       throw new Error(
         `Invalid state machine: the state '${name}' in ${where} has Type ${JSON.stringify(state.Type)}; use one of ${Object.keys(STATE_TYPES).join(', ')}.`,
       );
+    const language = validateLanguage(name, state, graphLanguage, where);
     if (state.Next !== undefined) check(name, 'Next', state.Next);
     if (state.Default !== undefined) check(name, 'Default', state.Default);
     for (const rule of state.Choices ?? []) check(name, 'a Choice rule Next', rule.Next);
     for (const c of state.Catch ?? []) check(name, 'a Catch Next', c.Next);
     for (const [i, branch] of (state.Branches ?? []).entries())
-      validateGraph(branch, `branch ${i} of '${name}'`);
+      validateGraph(branch, `branch ${i} of '${name}'`, language);
     const processor = state.ItemProcessor ?? state.Iterator;
-    if (processor) validateGraph(processor, `the item processor of '${name}'`);
+    if (processor) validateGraph(processor, `the item processor of '${name}'`, language);
   }
 }
 
@@ -310,10 +377,11 @@ export class Execution {
     private readonly engine: StateMachineEngine,
     public readonly name: string,
     public readonly input: unknown,
+    executionArn?: string,
   ) {
     const clock = engine.options.clock;
     this.startedAt = isoNow(clock);
-    const run = engine.runContext(this, input, this.startedAt);
+    const run = engine.runContext(this, input, this.startedAt, executionArn);
     this.executionArn = run.executionArn;
     const definition = engine.definition;
     const frame: Frame = {
