@@ -248,7 +248,12 @@ function buildClockWorkflows(stack: Stack, machine: MachineFactory): void {
 /** The same tasks inside a bounded context's workflow. */
 function buildBillingContext(stack: Stack, table: dynamodb.ITable, queue: sqs.IQueue): void {
   const bus = new DomainEventBus(stack, 'Bus', { appName: 'shop' });
-  const billing = new BoundedContext(stack, 'Billing', { bus, events: ['Billed'] });
+  // The tasks below are JSONPath states (paths, ResultPath): a JSONPath context.
+  const billing = new BoundedContext(stack, 'Billing', {
+    bus,
+    events: ['Billed'],
+    queryLanguage: sfn.QueryLanguage.JSON_PATH,
+  });
   billing.workflow(
     new tasks.DynamoPutItem(stack, 'RecordBill', {
       table,

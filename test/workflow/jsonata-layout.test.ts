@@ -418,6 +418,15 @@ describe('the JSONata layout', () => {
       );
     });
 
+    it('shows a token as what it renders (ResultPath DISCARD is null)', () => {
+      const { stack, bus } = testStack();
+      const ctx = new BoundedContext(stack, 'Restaurants', { bus, events: [] });
+      const pass = new sfn.Pass(stack, 'Drop', { resultPath: sfn.JsonPath.DISCARD });
+      expect(() => ctx.workflow(pass)).toThrow(
+        "[Test/Drop] invalid ResultPath of state 'Drop': null. This context writes JSONata",
+      );
+    });
+
     it('fails synth on a state set to JSONPath', () => {
       const { stack, bus } = testStack();
       const ctx = new BoundedContext(stack, 'Restaurants', { bus, events: [] });

@@ -1,3 +1,4 @@
+import { Stack } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { ValidationError } from '../../checks/validation-error';
 
@@ -78,7 +79,8 @@ export function validateJsonataStates(start: sfn.State): void {
       throw new ValidationError(
         state.node.path,
         `${found[0]} of state '${state.stateId}'`,
-        found[1],
+        // A token (JsonPath.DISCARD, a path helper) shown as what it renders.
+        Stack.of(state).resolve(found[1]),
         fix,
       );
     }
@@ -88,7 +90,7 @@ export function validateJsonataStates(start: sfn.State): void {
         throw new ValidationError(
           state.node.path,
           `${inner ? inner[0] : 'QueryLanguage'} of state '${name}' (inside '${state.stateId}')`,
-          inner ? inner[1] : 'JSONPath',
+          Stack.of(state).resolve(inner ? inner[1] : 'JSONPath'),
           fix,
         );
       }
