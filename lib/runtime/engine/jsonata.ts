@@ -6,7 +6,8 @@ import { seeded } from './intrinsics';
 /**
  * JSONata as JSONata states use it: `{% expression %}` strings, anywhere in a
  * field's value, evaluated by the `jsonata` package with `$states` and the
- * workflow variables bound, plus the functions Step Functions adds.
+ * workflow variables bound, plus the functions Step Functions adds. The
+ * package is pinned to 2.0.6, the version Step Functions implements.
  *
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html
  */
@@ -104,7 +105,9 @@ export async function evaluateTemplate(
 }
 
 function queryError(field: string, text: string, error: unknown): StatesError {
-  const message = error instanceof Error ? error.message : String(error);
+  // jsonata throws plain objects ({ code, message, position, ... }), `$error()` included.
+  const carried = (error as { message?: unknown } | null)?.message;
+  const message = typeof carried === 'string' ? carried : String(error);
   return new StatesError(
     StatesErrors.QUERY_EVALUATION_ERROR,
     `An error occurred while evaluating the JSONata expression '${text}' specified for the field '${field}': ${message}`,

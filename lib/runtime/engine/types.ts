@@ -197,7 +197,11 @@ export class Scope {
 
   /** Settles with `promise`, or rejects as soon as the scope is aborted. */
   public race<T>(promise: Promise<T>): Promise<T> {
-    if (this.abortedWith) return Promise.reject(this.abortedWith);
+    if (this.abortedWith) {
+      // Nobody waits for the work any more: its own failure must not go unhandled.
+      promise.catch(() => undefined);
+      return Promise.reject(this.abortedWith);
+    }
     return new Promise<T>((resolve, reject) => {
       const off = this.onAbort(reject);
       promise.then(

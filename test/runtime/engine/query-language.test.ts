@@ -103,3 +103,24 @@ describe('query languages of a definition', () => {
     });
   });
 });
+
+describe('JSONata errors', () => {
+  it('carries the message of $error() into the cause of States.QueryEvaluationError', async () => {
+    const definition = {
+      QueryLanguage: 'JSONata',
+      StartAt: 'Check',
+      States: {
+        Check: {
+          Type: 'Pass',
+          Output: '{% $states.input.id ? $states.input : $error("id is missing") %}',
+          End: true,
+        },
+      },
+    };
+    const result = await runStateMachine(definition, {});
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('States.QueryEvaluationError');
+    expect(result.cause).toContain('id is missing');
+    expect(result.cause).not.toContain('[object Object]');
+  });
+});
