@@ -5,6 +5,7 @@
 // Prints the peak memory of the process too.
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { FoodDeliveryStack } from '../examples/food-delivery/food-delivery-stack';
 import { foodOrder } from './lib/orders';
 import { LocalRuntime, synthesizeForLocalRun } from '../lib';
@@ -93,10 +94,23 @@ const best = (a: Rate, b: Rate): Rate => ({
   cpu: Math.max(a.cpu, b.cpu),
 });
 
-export async function runRuntimeBench(): Promise<{ orders: Rate; engine: Rate }> {
+/** Both layouts of the definitions: the JSONata default, and JSONPath. */
+const LAYOUTS: { name: string; queryLanguage?: sfn.QueryLanguage }[] = [
+  { name: 'JSONata (default)' },
+  { name: 'JSONPath', queryLanguage: sfn.QueryLanguage.JSON_PATH },
+];
+
+export async function runRuntimeBench(): Promise<void> {
+  for (const layout of LAYOUTS) await benchLayout(layout.name, layout.queryLanguage);
+}
+
+async function benchLayout(
+  name: string,
+  queryLanguage: sfn.QueryLanguage | undefined,
+): Promise<{ orders: Rate; engine: Rate }> {
   const assembly = synthesizeForLocalRun(
-    path.join(os.tmpdir(), 'cdk-ensemble-bench-runtime'),
-    (app) => new FoodDeliveryStack(app, 'FoodDelivery'),
+    path.join(os.tmpdir(), `cdk-ensemble-bench-runtime-${queryLanguage ?? 'default'}`),
+    (app) => new FoodDeliveryStack(app, 'FoodDelivery', { queryLanguage }),
   );
   const runtime = LocalRuntime.fromAssembly(assembly, { record: 'summary' });
   try {
@@ -114,7 +128,7 @@ export async function runRuntimeBench(): Promise<{ orders: Rate; engine: Rate }>
     const summary = runtime.record.summary();
     const peakMiB = process.resourceUsage().maxRSS / 1024;
     console.log(
-      `local runtime: best of ${ROUNDS} x ${ORDERS} complete food-delivery orders (4 contexts, ${summary.executions.total} executions in all)`,
+      `local runtime, ${name} definitions: best of ${ROUNDS} x ${ORDERS} complete food-delivery orders (4 contexts, ${summary.executions.total} executions in all)`,
     );
     const line = (label: string, r: Rate, unit: string) =>
       console.log(

@@ -69,7 +69,12 @@ export async function trace(
     for (const arn of await failedExecutions(context, options.correlationId, since, deps))
       arns.add(arn);
   const executions: RecordedExecution[] = [];
-  for (const arn of arns) executions.push(await execution(arn, app.contexts, deps));
+  // Step Functions keeps no history of Express executions (GetExecutionHistory refuses them):
+  // their events are in the audit log, their states only in their workflow's log group.
+  // @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_GetExecutionHistory.html
+  const express = [...arns].filter((arn) => arn.split(':')[5] === 'express');
+  for (const arn of arns)
+    if (!express.includes(arn)) executions.push(await execution(arn, app.contexts, deps));
   const record = buildRecord(bus.name, events, executions, rules);
   if (events.length === 0 && executions.length === 0) {
     deps.out(
@@ -92,6 +97,10 @@ export async function trace(
     deps.out(
       `\n${executions.length} executions (${failed.length} failed, ${executions.filter((e) => e.status === 'RUNNING').length} still running), ${events.length} events`,
     );
+    if (express.length > 0)
+      deps.out(
+        `${express.length} Express executions not shown: Step Functions keeps no history of them; read their workflow's log group (${express.join(', ')})`,
+      );
   }
   return 0;
 }
@@ -254,14 +263,22 @@ async function failedExecutions(
   for (const statusFilter of ['FAILED', 'TIMED_OUT', 'ABORTED'] as ExecutionStatus[]) {
     let token: string | undefined;
     do {
-      const page = await deps.clients.sfn.send(
-        new ListExecutionsCommand({
-          stateMachineArn: context.stateMachineArn,
-          statusFilter,
-          maxResults: 100,
-          nextToken: token,
-        }),
-      );
+      let page;
+      try {
+        page = await deps.clients.sfn.send(
+          new ListExecutionsCommand({
+            stateMachineArn: context.stateMachineArn,
+            statusFilter,
+            maxResults: 100,
+            nextToken: token,
+          }),
+        );
+      } catch (error) {
+        // "This API action is not supported by EXPRESS state machines."
+        // @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_ListExecutions.html
+        if ((error as Error).name === 'StateMachineTypeNotSupported') return found;
+        throw error;
+      }
       token = page.nextToken;
       for (const e of page.executions ?? []) {
         if (e.startDate && e.startDate < since) {

@@ -322,6 +322,42 @@ describe('cdk-ensemble trace', () => {
     expect(err).toContain('ended Timeout');
   });
 
+  // Step Functions keeps no history of Express executions: ListExecutions and
+  // GetExecutionHistory refuse EXPRESS state machines.
+  // @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_ListExecutions.html
+  // @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_GetExecutionHistory.html
+  it('shows the events of an Express workflow, names its executions and asks for no history of them', async () => {
+    const expressExe =
+      'arn:aws:states:us-east-1:123456789012:express:RestaurantsWorkflow4D5E6F:b2:0b7c4d7e-1111-2222-3333-444455556666';
+    deployedApp();
+    auditLog([
+      [
+        ...EVENTS.slice(0, 2),
+        event('OrderAccepted', 'food.restaurants', '2026-12-01T08:00:02.000Z', {
+          id: 'ev-3',
+          executionArn: expressExe,
+        }),
+      ],
+    ]);
+    executions();
+    mocks.sfn.on(ListExecutionsCommand, { stateMachineArn: RESTAURANTS_SM }).rejects(
+      Object.assign(new Error('This operation is not supported by this type of state machine'), {
+        name: 'StateMachineTypeNotSupported',
+      }),
+    );
+    const { code, out, err } = await cli(['trace', 'c-1', '--stack', 'FoodDelivery']);
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    expect(out).toContain('◆ food.restaurants OrderAccepted');
+    expect(out).toContain(
+      `1 Express executions not shown: Step Functions keeps no history of them; read their workflow's log group (${expressExe})`,
+    );
+    const histories = mocks.sfn
+      .commandCalls(GetExecutionHistoryCommand)
+      .map((c) => c.args[0].input.executionArn);
+    expect(histories).not.toContain(expressExe);
+  });
+
   it('quotes the correlation id in the query', () => {
     expect(flowQuery('a"b\\c')).toContain('correlationId = "a\\"b\\\\c"');
   });
