@@ -70,7 +70,8 @@ export class LocalDynamoDbTable {
         this.checkPlaceholders(input);
         const old = this.get(key);
         this.check(key, input);
-        this.items.set(this.keyOf(input.Item), input.Item);
+        // The table keeps its own copy, as DynamoDB keeps what was sent, not the caller's object.
+        this.items.set(this.keyOf(input.Item), structuredClone(input.Item));
         return input.ReturnValues === 'ALL_OLD' && old ? { Attributes: old } : {};
       }
       case 'DeleteItem': {
@@ -112,7 +113,7 @@ export class LocalDynamoDbTable {
     substitutions.checkAllUsed();
     const item = this.get(input.Key);
     if (!item) return {};
-    return { Item: paths ? project(item, paths) : item };
+    return { Item: structuredClone(paths ? project(item, paths) : item) };
   }
 
   /**

@@ -128,12 +128,16 @@ export class LambdaHost {
         fn.constructPath?.replace(/\/Resource$/, ''),
       ]);
       const handler = this.load(fn);
+      // Lambda hands a function its event as JSON and takes its result as JSON: the handler gets
+      // a copy, so what it changes in its event (or in its result, later) changes nothing else.
+      // @see https://docs.aws.amazon.com/lambda/latest/dg/nodejs-handler.html
+      const payload = jsonCopy(event);
       const output = await currentInvocation.run(scope, () => {
         this.applyEnvironment(fn);
-        return handler(event, this.lambdaContext(fn, scope.invocationId));
+        return handler(payload, this.lambdaContext(fn, scope.invocationId));
       });
       entry.output = output;
-      return output;
+      return jsonCopy(output);
     } catch (error) {
       entry.error = { name: (error as Error).name, message: (error as Error).message };
       throw error;
@@ -330,4 +334,10 @@ function parseLine(line: string): unknown {
 function splitHandler(handler: string): [string, string] {
   const dot = handler.lastIndexOf('.');
   return [`${handler.slice(0, dot)}.js`, handler.slice(dot + 1)];
+}
+
+/** A value as it comes out of its JSON text (undefined stays undefined). */
+function jsonCopy<T>(value: T): T {
+  if (value === undefined || value === null || typeof value !== 'object') return value;
+  return JSON.parse(JSON.stringify(value)) as T;
 }

@@ -114,14 +114,40 @@ function queryError(field: string, text: string, error: unknown): StatesError {
   );
 }
 
-/** JSONata sequences carry marker properties; a state's data is plain JSON. */
+/**
+ * JSONata sequences carry marker properties and results may hold functions;
+ * a state's data is plain JSON. A value that holds neither is returned as it
+ * is: the engine never changes data in place, so sharing it is safe, and a
+ * handler gets its own copy from the runtime.
+ */
 function plain(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(plain);
+  return isPlain(value) ? value : toPlain(value);
+}
+
+function isPlain(value: unknown): boolean {
+  if (typeof value === 'function') return false;
+  if (value === null || typeof value !== 'object') return true;
+  if (Array.isArray(value)) {
+    // A JSONata sequence is an array with marker properties (sequence, keepSingleton, ...).
+    if (Object.keys(value).length !== value.length) return false;
+    for (const item of value) if (!isPlain(item)) return false;
+    return true;
+  }
+  const record = value as Record<string, unknown>;
+  for (const key in record) {
+    const field = record[key];
+    if (field === undefined || !isPlain(field)) return false;
+  }
+  return true;
+}
+
+function toPlain(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(toPlain);
   if (typeof value === 'function') return undefined;
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
-      const p = plain(v);
+      const p = toPlain(v);
       if (p !== undefined) out[k] = p;
     }
     return out;
