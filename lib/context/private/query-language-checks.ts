@@ -18,6 +18,8 @@ const JSONPATH_ONLY_FIELDS = [
   'ItemsPath',
   'SecondsPath',
   'TimestampPath',
+  'TimeoutSecondsPath',
+  'HeartbeatSecondsPath',
   'ErrorPath',
   'CausePath',
 ];

@@ -290,6 +290,8 @@ const JSONPATH_ONLY_FIELDS = [
   'TimestampPath',
   'TimeoutSecondsPath',
   'HeartbeatSecondsPath',
+  'ErrorPath',
+  'CausePath',
 ];
 
 /**
