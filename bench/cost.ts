@@ -11,6 +11,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { EcommerceFraudStack } from '../examples/ecommerce-fraud/ecommerce-fraud-stack';
 import { FoodDeliveryStack } from '../examples/food-delivery/food-delivery-stack';
 import { LocalRuntime, synthesizeForLocalRun } from '../lib';
+import { ecommerceOrder, foodOrder } from './lib/orders';
 
 /**
  * Prices in us-east-1, as the pricing pages publish them.
@@ -76,31 +77,12 @@ const EXAMPLES: Example[] = [
   {
     name: 'food-delivery',
     build: (app, layout) => new FoodDeliveryStack(app, 'FoodDelivery', layout.props),
-    start: (runtime) =>
-      runtime.startExecution('orders', {
-        metadata: { correlationId: 'cost-1' },
-        data: {
-          orderId: 'cost-1',
-          customerId: 'c',
-          restaurantId: 'luigis-pizza',
-          items: [{ name: 'margherita', quantity: 1, unitPrice: 9 }],
-        },
-      }),
+    start: (runtime) => runtime.startExecution('orders', foodOrder('cost', 1)),
   },
   {
     name: 'ecommerce-fraud',
     build: (app, layout) => new EcommerceFraudStack(app, 'EcommerceFraud', layout.props),
-    start: (runtime) =>
-      runtime.startExecution('orders', {
-        metadata: { correlationId: 'cost-1' },
-        data: {
-          orderId: 'cost-1',
-          customerId: 'c',
-          email: 'ann@example.com',
-          card: 'visa',
-          items: [{ sku: 'BOOK-1', quantity: 1, unitPrice: 30 }],
-        },
-      }),
+    start: (runtime) => runtime.startExecution('orders', ecommerceOrder('cost', 1)),
   },
 ];
 

@@ -13,6 +13,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { EcommerceFraudStack } from '../examples/ecommerce-fraud/ecommerce-fraud-stack';
 import { FoodDeliveryStack } from '../examples/food-delivery/food-delivery-stack';
 import { LocalRuntime, synthesizeForLocalRun } from '../lib';
+import { ecommerceOrder, foodOrder } from './lib/orders';
 
 /** Step Functions Standard: $0.025 per 1,000 state transitions. */
 const DOLLARS_PER_TRANSITION = 0.025 / 1000;
@@ -35,31 +36,12 @@ const EXAMPLES: Example[] = [
   {
     name: 'food-delivery',
     build: (app, layout) => new FoodDeliveryStack(app, 'FoodDelivery', layout),
-    start: (runtime) =>
-      runtime.startExecution('orders', {
-        metadata: { correlationId: 'bench-1' },
-        data: {
-          orderId: 'bench-1',
-          customerId: 'c',
-          restaurantId: 'luigis-pizza',
-          items: [{ name: 'margherita', quantity: 1, unitPrice: 9 }],
-        },
-      }),
+    start: (runtime) => runtime.startExecution('orders', foodOrder('bench', 1)),
   },
   {
     name: 'ecommerce-fraud',
     build: (app, layout) => new EcommerceFraudStack(app, 'EcommerceFraud', layout),
-    start: (runtime) =>
-      runtime.startExecution('orders', {
-        metadata: { correlationId: 'bench-1' },
-        data: {
-          orderId: 'bench-1',
-          customerId: 'c',
-          email: 'ann@example.com',
-          card: 'visa',
-          items: [{ sku: 'BOOK-1', quantity: 1, unitPrice: 30 }],
-        },
-      }),
+    start: (runtime) => runtime.startExecution('orders', ecommerceOrder('bench', 1)),
   },
 ];
 

@@ -14,3 +14,18 @@ export function foodOrder(prefix: string, i: number, options: { invalid?: boolea
     },
   };
 }
+
+/** An e-commerce order input for the benchmarks: `prefix-i`, one book paid by card. */
+export function ecommerceOrder(prefix: string, i: number) {
+  const id = `${prefix}-${i}`;
+  return {
+    metadata: { correlationId: id },
+    data: {
+      orderId: id,
+      customerId: 'c',
+      email: 'ann@example.com',
+      card: 'visa',
+      items: [{ sku: 'BOOK-1', quantity: 1, unitPrice: 30 }],
+    },
+  };
+}

@@ -1,28 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { ValidationError } from '../../checks/validation-error';
-
-/**
- * Fields that only JSONPath states have. A JSONata state has `Arguments` and
- * `Output` instead of the five JSONPath fields, and JSONata Choice rules,
- * Wait, Fail and Map states take expressions instead of paths.
- * @see https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html
- * @see https://docs.aws.amazon.com/step-functions/latest/dg/state-choice.html
- */
-const JSONPATH_ONLY_FIELDS = [
-  'InputPath',
-  'Parameters',
-  'ResultSelector',
-  'ResultPath',
-  'OutputPath',
-  'ItemsPath',
-  'SecondsPath',
-  'TimestampPath',
-  'TimeoutSecondsPath',
-  'HeartbeatSecondsPath',
-  'ErrorPath',
-  'CausePath',
-];
+import { JSONPATH_ONLY_FIELDS } from '../../runtime/engine/jsonpath-only-fields';
 
 /** A rendered state, or a part of one. */
 type Json = Record<string, unknown>;

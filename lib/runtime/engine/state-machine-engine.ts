@@ -15,6 +15,7 @@ import {
   TaskHandler,
   TaskTokenWait,
 } from './types';
+import { JSONPATH_ONLY_FIELDS } from './jsonpath-only-fields';
 
 /** Options of a {@link StateMachineEngine}. */
 export interface StateMachineEngineOptions {
@@ -273,26 +274,6 @@ export function integrationKey(resource: string): string {
   const m = /^arn:[^:]+:states:[^:]*:[^:]*:(.+?)(\.sync(:2)?|\.waitForTaskToken)?$/.exec(resource);
   return m ? m[1] : resource;
 }
-
-/**
- * The fields of a JSONPath state that a JSONata state does not have: it has
- * `Arguments` and `Output` instead.
- * @see https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html
- */
-const JSONPATH_ONLY_FIELDS = [
-  'InputPath',
-  'Parameters',
-  'ResultSelector',
-  'ResultPath',
-  'OutputPath',
-  'ItemsPath',
-  'SecondsPath',
-  'TimestampPath',
-  'TimeoutSecondsPath',
-  'HeartbeatSecondsPath',
-  'ErrorPath',
-  'CausePath',
-];
 
 /**
  * Refuses what Step Functions refuses when a state machine is created: a
